@@ -1,0 +1,52 @@
+# SIP — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := sip
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+.stamp-install: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+.stamp-test-install: .stamp-install
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: .stamp-install translations ## Create .venv and install the app
+
+translations: $(BIN)/python ## Compile the French and Dutch translations
+	@$(BIN)/pybabel compile --use-fuzzy -q -d sip/translations 2>/dev/null || $(BIN)/python -m babel.messages.frontend compile -q -d sip/translations
+
+messages: .stamp-install ## Extract translatable strings and update the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o sip/translations/messages.pot .
+	$(BIN)/pybabel update -i sip/translations/messages.pot -d sip/translations --no-fuzzy-matching
+
+run: install ## Migrate, load demo data if empty, serve on http://127.0.0.1:5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+
+test: .stamp-test-install translations ## Run the whole suite (SIP_TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+	$(BIN)/pytest
+
+lint: .stamp-test-install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: .stamp-test-install ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: .stamp-test-install translations ## Run the benchmarks in bench/
+	$(BIN)/python bench/member_list.py
+
+.PHONY: help install translations messages run test lint format bench

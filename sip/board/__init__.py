@@ -1,0 +1,5 @@
+"""The board: its seats (public list, admin configuration)."""
+
+from flask import Blueprint
+
+bp = Blueprint("board", __name__, url_prefix="/board")

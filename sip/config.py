@@ -1,0 +1,54 @@
+"""Default settings. Override with ``SIP_*`` environment variables or a dict in tests."""
+
+from datetime import timedelta
+
+#: Signing key for sessions and reset links. Must be overridden in production.
+SECRET_KEY = "dev-only-change-me"
+
+SQLALCHEMY_DATABASE_URI = "sqlite:///sip.sqlite3"  # resolved under instance/ by create_app
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+#: Languages the interface speaks; the first is the fallback.
+LANGUAGES = ("en", "fr", "nl")
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+BABEL_TRANSLATION_DIRECTORIES = "translations"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+#: Secure cookies unless the app runs in debug (see create_app).
+SESSION_COOKIE_SECURE = None
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+#: Login throttling (Flask-Limiter). memory:// by default; redis://host:port when configured.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_ENABLED = True
+RATELIMIT_HEADERS_ENABLED = False
+LOGIN_RATE_LIMIT = "5 per minute"
+
+#: Password reset links expire after this many seconds.
+PASSWORD_RESET_MAX_AGE = 3600
+PASSWORD_MIN_LENGTH = 10
+
+#: Mail: "console" writes to the log, "smtp" sends, "memory" keeps messages (tests).
+MAIL_BACKEND = "console"
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "SIP <no-reply@sip.invalid>"
+
+#: Number of reverse proxies in front of the app (X-Forwarded-For is trusted that deep).
+TRUSTED_PROXIES = 0
+
+MEMBERS_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+
+#: Largest request body accepted (bytes).
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,0 +1,54 @@
+"""Form helpers shared by features."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from sip.extensions import db
+from sip.i18n import LANGUAGE_NAMES, languages
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES[code]) for code in languages()]
+
+
+class ModelSelectField(SelectField):
+    """A select of rows of ``model`` by id, ordered by ``position``; unknown ids are refused."""
+
+    def __init__(self, label=None, validators=None, model=None, blank: str | None = None, **kw):
+        super().__init__(label, validators, coerce=_int_or_none, **kw)
+        self.model = model
+        self.blank = blank
+
+    def load_choices(self) -> None:
+        rows = db.session.scalars(sa.select(self.model).order_by(self.model.position)).all()
+        self._objects = {row.id: row for row in rows}
+        choices = [(row.id, f"{row.code} — {row.name}" if hasattr(row, "code") else row.name)
+                   for row in rows]
+        if self.blank is not None:
+            choices.insert(0, ("", self.blank))
+        self.choices = choices
+
+    def pre_validate(self, form):
+        if self.data is None and self.blank is not None:
+            return
+        if self.data not in getattr(self, "_objects", {}):
+            raise ValidationError(_l("Choose one of the options in the list."))
+
+    @property
+    def object(self):
+        return getattr(self, "_objects", {}).get(self.data)
+
+
+def _int_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -1,0 +1,50 @@
+"""Helpers every feature's views use: htmx-aware rendering, safe redirects, form errors."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, make_response, redirect, render_template, request
+from jinja2_fragments.flask import render_block
+
+from sip.errors import ServiceError
+
+
+def is_htmx_partial() -> bool:
+    """An htmx request that wants a fragment (not a boosted full-page navigation)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context):
+    """Render the full page, or only ``block`` for an htmx request; always ``Vary: HX-Request``."""
+    if block is not None and is_htmx_partial():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def see_other(location: str):
+    """Redirect after a POST (303), so that reloading does not post again."""
+    return redirect(location, code=303)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed, never another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+def report(error: ServiceError, form=None) -> None:
+    """Show a refused change beside its field when there is one, else as a message."""
+    field = getattr(form, error.field, None) if (form is not None and error.field) else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), error.message]
+    else:
+        flash(error.message, "error")

@@ -1,0 +1,123 @@
+"""How ``create_app`` wires extensions, blueprints, error pages and template helpers."""
+
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from sip import ROOT, access, i18n
+from sip.extensions import babel, csrf, db, limiter, login_manager, migrate
+from sip.markdown import render_markdown
+from sip.web import render
+
+
+#: Feature packages, each with a blueprint in ``__init__`` and its routes in ``views``.
+FEATURES = ("auth", "members", "board", "admin")
+
+
+def init_extensions(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    # Import every model so that metadata (and Alembic) sees all tables.
+    from sip import audit  # noqa: F401
+    from sip.board import models as _board_models  # noqa: F401
+    from sip.members import models as _member_models
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_member(user_id: str):
+        member_id, _, nonce = user_id.partition(":")
+        if not member_id.isdigit():
+            return None
+        member = db.session.get(_member_models.Member, int(member_id))
+        if member is None or member.session_nonce != nonce or not member.is_active:
+            return None
+        return member
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    from sip import main
+
+    app.register_blueprint(main.bp)
+    for feature in FEATURES:
+        package = importlib.import_module(f"sip.{feature}")
+        importlib.import_module(f"sip.{feature}.views")  # attaches the routes to the blueprint
+        app.register_blueprint(package.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(code: int, description=None):
+        return render("errors/error.html", code=code, description=description, status=code)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return page(error.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return page(400, _l("The form had expired or was sent from elsewhere. Please try again."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return page(500)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from sip.board.services import is_board_member
+    from sip.members.models import ROLE_LABELS, STATUS_LABELS
+
+    app.jinja_env.globals.update(
+        is_board_member=is_board_member,
+        role_labels=ROLE_LABELS,
+        status_labels=STATUS_LABELS,
+        allowed=access.allowed,
+        csrf_token=generate_csrf,
+        current_language=i18n.current_language,
+        get_locale=get_locale,
+        language_names=i18n.LANGUAGE_NAMES,
+        languages=i18n.languages,
+    )
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+
+
+def register_security_headers(app: Flask) -> None:
+    policy = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+    )
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

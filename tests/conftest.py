@@ -1,0 +1,183 @@
+"""Fixtures: an app on a migrated database, each test in a transaction rolled back after it.
+
+SQLite by default; PostgreSQL when ``SIP_TEST_DATABASE_URL`` is set.
+"""
+
+import os
+import secrets
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FSASession
+from itsdangerous import URLSafeTimedSerializer
+
+from sip import ROOT, create_app
+from sip.extensions import db, limiter
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("SIP_TEST_DATABASE_URL")
+
+
+def compile_translations() -> None:
+    """Compile the catalogues, as `make translations` does, so that pytest alone works."""
+    for po in (ROOT / "sip" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            with mo.open("wb") as f:
+                write_mo(f, catalog)
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def test_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MAIL_BACKEND": "memory",
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def migrated_app(url: str):
+    """A new app on an empty database brought to the latest migration."""
+    if url.startswith("postgres"):
+        reset_postgres(url)
+    app = create_app(test_config(url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    compile_translations()
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = migrated_app(url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class _TestSession(FSASession):
+    """Every query of the test goes through the test's connection (and its transaction)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def app(_app):
+    """The app, with the database in a transaction rolled back after the test."""
+    with _app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession}
+        )
+        limiter.reset()
+        _app.extensions.pop("sip_outbox", None)
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every state change, unless told not to."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as sess:
+            raw = sess.setdefault("csrf_token", secrets.token_hex(20))
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CSRFClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD):
+        return self.client.post("/auth/login", data={"email": email, "password": password})
+
+    def login_as(self, member):
+        response = self.login(member.email)
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def world(app):
+    """Colleges A, B (staff), C; offices; one active member of each role; seats."""
+    return factories.build_world()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as statements:`` collects the SQL run inside the block."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite'}"
+
