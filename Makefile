@@ -27,7 +27,7 @@ translations: $(BIN)/python ## Compile the French and Dutch translations
 	@$(BIN)/pybabel compile --use-fuzzy -q -d sip/translations 2>/dev/null || $(BIN)/python -m babel.messages.frontend compile -q -d sip/translations
 
 messages: .stamp-install ## Extract translatable strings and update the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o sip/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o sip/translations/messages.pot . templates/_macros
 	$(BIN)/pybabel update -i sip/translations/messages.pot -d sip/translations --no-fuzzy-matching
 
 run: install ## Migrate, load demo data if empty, serve on http://127.0.0.1:5000
