@@ -1,6 +1,7 @@
 """SIP: participatory governance of multi-stakeholder co-operatives."""
 
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -44,6 +45,8 @@ def _configure(app: Flask, config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
         app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path
     )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not app.debug
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
@@ -51,13 +54,23 @@ def _configure(app: Flask, config: dict | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
+def _instance_secret(instance: Path) -> str:
+    """A random key made once per installation and kept, readable by its owner only."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
 def database_url(url: str, instance_path: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs; put relative SQLite files under ``instance/``."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        name = url[len("sqlite:///"):]
+        name = url[len("sqlite:///") :]
         if name and name != ":memory:" and not name.startswith("/"):
             return f"sqlite:///{Path(instance_path) / name}"
     return url

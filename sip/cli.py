@@ -36,13 +36,20 @@ def demo_command(if_empty: bool) -> None:
 @click.argument("email")
 @click.option("--name", prompt=True, help="Full name.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--college", "college_code", default=None, help="College code (default: the first staff college).")
-@click.option("--office", "office_code", default=None, help="Office code (default: the first office).")
+@click.option(
+    "--college",
+    "college_code",
+    default=None,
+    help="College code (default: the first staff college).",
+)
+@click.option(
+    "--office", "office_code", default=None, help="Office code (default: the first office)."
+)
 def create_admin_command(email, name, password, college_code, office_code) -> None:
     """Create an active admin, or make an existing member an active admin."""
+    from sip.db import utcnow
     from sip.members import services
     from sip.members.models import College, Member, MemberStatus, Office, Role, RoleGrant
-    from sip.db import utcnow
 
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="password")
@@ -51,8 +58,12 @@ def create_admin_command(email, name, password, college_code, office_code) -> No
         college = _pick(College, college_code, College.is_staff.desc())
         office = _pick(Office, office_code)
         member = Member(
-            name=name, email=services.normalise_email(email), college=college, office=office,
-            status=MemberStatus.ACTIVE, approved_at=utcnow(),
+            name=name,
+            email=services.normalise_email(email),
+            college=college,
+            office=office,
+            status=MemberStatus.ACTIVE,
+            approved_at=utcnow(),
         )
         db.session.add(member)
     member.set_password(password)
@@ -75,7 +86,10 @@ def _pick(model, code, *order):
     if code or db.session.scalar(sa.select(sa.func.count()).select_from(model)):
         raise click.ClickException(f"no {model.__tablename__} with code {code}")
     # A new deployment: start with one college or office that the admin renames later.
-    defaults = {"college": ("STAFF", "Staff", "Personnel", "Personeel"), "office": ("HQ", "Head office", "Siège", "Hoofdkantoor")}
+    defaults = {
+        "college": ("STAFF", "Staff", "Personnel", "Personeel"),
+        "office": ("HQ", "Head office", "Siège", "Hoofdkantoor"),
+    }
     code, en, fr, nl = defaults[model.__tablename__]
     row = model(code=code, name_en=en, name_fr=fr, name_nl=nl)
     if model.__tablename__ == "college":

@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-#: Signing key for sessions and reset links. Must be overridden in production.
-SECRET_KEY = "dev-only-change-me"
+#: Signing key for sessions and reset links. Unset: a random key kept in instance/secret_key.
+#: Several app servers behind a load balancer must share one: set SIP_SECRET_KEY.
+SECRET_KEY = None
 
 SQLALCHEMY_DATABASE_URI = "sqlite:///sip.sqlite3"  # resolved under instance/ by create_app
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}

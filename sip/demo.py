@@ -43,16 +43,84 @@ NAMED = [
     ("chair@example.org", "Chris Chair", "A", "NAM", "fr", [Role.ASSEMBLY_CHAIR]),
     ("payroll@example.org", "Pat Payroll", "B", "CRL", "en", [Role.PAYROLL_OFFICER]),
 ]
-FIRST = (
-    "Amélie Anouk Arnaud Bart Camille Chloé Daan Dirk Elise Emma Fatima Femke Florian Gilles "
-    "Hanne Hugo Inès Jan Jens Julie Karim Lars Léa Lien Lucas Manon Mathis Nathalie Nina Noah "
-    "Olivier Pieter Quentin Rania Sander Sarah Simon Sofie Thomas Tom Valérie Wout Yasmine Zoé"
-).split()
-LAST = (
-    "Peeters Janssens Maes Jacobs Mertens Willems Claes Goossens Wouters De Smet Dubois Lambert "
-    "Dupont Martin Simon Laurent Leroy Renard Lefebvre Vermeulen Hermans Michiels El Amrani "
-    "Diallo Nguyen Rossi Kowalski Fontaine Lemaire Mahieu"
-).split()
+FIRST = [
+    "Amélie",
+    "Anouk",
+    "Arnaud",
+    "Bart",
+    "Camille",
+    "Chloé",
+    "Daan",
+    "Dirk",
+    "Elise",
+    "Emma",
+    "Fatima",
+    "Femke",
+    "Florian",
+    "Gilles",
+    "Hanne",
+    "Hugo",
+    "Inès",
+    "Jan",
+    "Jens",
+    "Julie",
+    "Karim",
+    "Lars",
+    "Léa",
+    "Lien",
+    "Lucas",
+    "Manon",
+    "Mathis",
+    "Nathalie",
+    "Nina",
+    "Noah",
+    "Olivier",
+    "Pieter",
+    "Quentin",
+    "Rania",
+    "Sander",
+    "Sarah",
+    "Simon",
+    "Sofie",
+    "Thomas",
+    "Tom",
+    "Valérie",
+    "Wout",
+    "Yasmine",
+    "Zoé",
+]
+LAST = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Desmet",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Martin",
+    "Simon",
+    "Laurent",
+    "Leroy",
+    "Renard",
+    "Lefebvre",
+    "Vermeulen",
+    "Hermans",
+    "Michiels",
+    "Elamrani",
+    "Diallo",
+    "Nguyen",
+    "Rossi",
+    "Kowalski",
+    "Fontaine",
+    "Lemaire",
+    "Mahieu",
+]
 GENERATED = 210
 
 
@@ -71,8 +139,14 @@ def load_demo() -> dict[str, int]:
         if email in existing:
             return existing[email]
         m = Member(
-            email=email, name=name, college=colleges[college], office=offices[office],
-            language=language, status=status, shares=shares, password_hash=password_hash,
+            email=email,
+            name=name,
+            college=colleges[college],
+            office=offices[office],
+            language=language,
+            status=status,
+            shares=shares,
+            password_hash=password_hash,
             approved_at=now if status != MemberStatus.APPLICANT else None,
         )
         db.session.add(m)
@@ -103,8 +177,15 @@ def load_demo() -> dict[str, int]:
         slug = f"{first}.{last}".lower().replace(" ", "-")
         slug = slug.encode("ascii", "ignore").decode() or "member"
         generated.append(
-            member(f"{slug}.{i}@example.org", f"{first} {last}", college, office, language, status,
-                   shares=rng.choice((1, 1, 1, 2, 5)))
+            member(
+                f"{slug}.{i}@example.org",
+                f"{first} {last}",
+                college,
+                office,
+                language,
+                status,
+                shares=rng.choice((1, 1, 1, 2, 5)),
+            )
         )
     db.session.flush()
 
@@ -119,7 +200,9 @@ def _by_code(model, rows, created, key, extra):
     for position, row in enumerate(rows):
         code, en, fr, nl = row[:4]
         if code not in found:
-            found[code] = model(code=code, name_en=en, name_fr=fr, name_nl=nl, position=position, **extra(row))
+            found[code] = model(
+                code=code, name_en=en, name_fr=fr, name_nl=nl, position=position, **extra(row)
+            )
             db.session.add(found[code])
             created[key] += 1
     return found
@@ -129,16 +212,22 @@ def _seats(colleges, board_member, generated) -> int:
     """The case study's board: 12 seats for users, 6 for employees and partners, all filled."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(SeatGroup)):
         return 0
-    users = SeatGroup(name_en="Users", name_fr="Utilisateurs", name_nl="Gebruikers", position=0,
-                      colleges=[colleges["A"]])
+    users = SeatGroup(
+        name_en="Users",
+        name_fr="Utilisateurs",
+        name_nl="Gebruikers",
+        position=0,
+        colleges=[colleges["A"]],
+    )
     others = SeatGroup(
         name_en="Permanent employees, clients and partners",
         name_fr="Travailleurs permanents, clients et partenaires",
         name_nl="Vaste medewerkers, klanten en partners",
-        position=1, colleges=[colleges["B"], colleges["C"]],
+        position=1,
+        colleges=[colleges["B"], colleges["C"]],
     )
     active = [m for m in generated if m.status == MemberStatus.ACTIVE]
-    holders_a = [board_member] + [m for m in active if m.college.code == "A"][:11]
+    holders_a = [board_member, *[m for m in active if m.college.code == "A"][:11]]
     holders_bc = [m for m in active if m.college.code in ("B", "C")][:6]
     now = utcnow()
     for group, holders in ((users, holders_a), (others, holders_bc)):

@@ -28,8 +28,10 @@ class ModelSelectField(SelectField):
     def load_choices(self) -> None:
         rows = db.session.scalars(sa.select(self.model).order_by(self.model.position)).all()
         self._objects = {row.id: row for row in rows}
-        choices = [(row.id, f"{row.code} — {row.name}" if hasattr(row, "code") else row.name)
-                   for row in rows]
+        choices = [
+            (row.id, f"{row.code} — {row.name}" if hasattr(row, "code") else row.name)
+            for row in rows
+        ]
         if self.blank is not None:
             choices.insert(0, ("", self.blank))
         self.choices = choices

@@ -10,7 +10,9 @@ from sip.errors import ServiceError
 
 def is_htmx_partial() -> bool:
     """An htmx request that wants a fragment (not a boosted full-page navigation)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context):

@@ -12,7 +12,6 @@ from sip.extensions import babel, csrf, db, limiter, login_manager, migrate
 from sip.markdown import render_markdown
 from sip.web import render
 
-
 #: Feature packages, each with a blueprint in ``__init__`` and its routes in ``views``.
 FEATURES = ("auth", "members", "board", "admin")
 

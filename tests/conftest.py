@@ -6,12 +6,14 @@ SQLite by default; PostgreSQL when ``SIP_TEST_DATABASE_URL`` is set.
 import os
 import secrets
 from contextlib import contextmanager
+from pathlib import Path
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FSASession
 from itsdangerous import URLSafeTimedSerializer
@@ -42,7 +44,29 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def test_config(url: str) -> dict:
+@contextmanager
+def scratch_database(name: str, tmp_path: Path):
+    """A new, empty database beside the test one: a file on SQLite, a database on PostgreSQL."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+        return
+    base = sa.engine.make_url(TEST_DATABASE_URL)
+    scratch = f"{base.database}_{name}"
+    server = sa.create_engine(
+        base.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+    try:
+        yield base.set(database=scratch).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        server.dispose()
+
+
+def app_config(url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -57,7 +81,7 @@ def migrated_app(url: str):
     """A new app on an empty database brought to the latest migration."""
     if url.startswith("postgres"):
         reset_postgres(url)
-    app = create_app(test_config(url))
+    app = create_app(app_config(url))
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
@@ -89,7 +113,11 @@ def app(_app):
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _TestSession,
+            }
         )
         limiter.reset()
         _app.extensions.pop("sip_outbox", None)
@@ -121,10 +149,13 @@ class CSRFClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        db.session.flush()
+        outer = has_app_context()
+        if outer:
+            db.session.flush()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.expire_all()
+        if outer:
+            db.session.expire_all()
         return response
 
 
@@ -173,6 +204,7 @@ def count_queries(app):
     @contextmanager
     def counter():
         statements: list[str] = []
+        db.session.flush()  # the test's own pending rows are not the page's queries
 
         def before(conn, cursor, statement, parameters, context, executemany):
             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
@@ -189,4 +221,3 @@ def count_queries(app):
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite'}"
-

@@ -17,15 +17,26 @@ _seq = itertools.count(1)
 
 
 def college(code: str, is_staff: bool = False, position: int = 0) -> College:
-    row = College(code=code, name_en=f"{code} en", name_fr=f"{code} fr", name_nl=f"{code} nl",
-                  is_staff=is_staff, position=position)
+    row = College(
+        code=code,
+        name_en=f"{code} en",
+        name_fr=f"{code} fr",
+        name_nl=f"{code} nl",
+        is_staff=is_staff,
+        position=position,
+    )
     db.session.add(row)
     return row
 
 
 def office(code: str, name_en: str | None = None, position: int = 0) -> Office:
-    row = Office(code=code, name_en=name_en or code.title(), name_fr=f"{code} fr", name_nl=f"{code} nl",
-                 position=position)
+    row = Office(
+        code=code,
+        name_en=name_en or code.title(),
+        name_fr=f"{code} fr",
+        name_nl=f"{code} nl",
+        position=position,
+    )
     db.session.add(row)
     return row
 
@@ -69,18 +80,30 @@ def seat_group(name: str, colleges: list[College], seats: int) -> SeatGroup:
 
 def build_world() -> SimpleNamespace:
     """A small co-operative with one member per role, used across the suite."""
-    a, b, c = college("A", position=0), college("B", is_staff=True, position=1), college("C", position=2)
+    a, b, c = (
+        college("A", position=0),
+        college("B", is_staff=True, position=1),
+        college("C", position=2),
+    )
     bxl, ant = office("BXL", "Brussels", 0), office("ANT", "Antwerp", 1)
     db.session.flush()
     w = SimpleNamespace(colleges={"A": a, "B": b, "C": c}, offices={"BXL": bxl, "ANT": ant})
     w.admin = member(b, bxl, name="Ada Admin", email="admin@test.example", roles=(Role.ADMIN,))
-    w.moderator = member(b, bxl, name="Mo Moderator", email="moderator@test.example", roles=(Role.MODERATOR,))
-    w.chair = member(a, ant, name="Cha Chair", email="chair@test.example", roles=(Role.ASSEMBLY_CHAIR,))
-    w.payroll = member(b, ant, name="Pay Officer", email="payroll@test.example", roles=(Role.PAYROLL_OFFICER,))
+    w.moderator = member(
+        b, bxl, name="Mo Moderator", email="moderator@test.example", roles=(Role.MODERATOR,)
+    )
+    w.chair = member(
+        a, ant, name="Cha Chair", email="chair@test.example", roles=(Role.ASSEMBLY_CHAIR,)
+    )
+    w.payroll = member(
+        b, ant, name="Pay Officer", email="payroll@test.example", roles=(Role.PAYROLL_OFFICER,)
+    )
     w.expert = member(c, bxl, name="Ex Pert", email="expert@test.example", roles=(Role.EXPERT,))
     w.member = member(a, bxl, name="Mem Ber", email="member@test.example")
     w.board = member(a, ant, name="Bo Ard", email="board@test.example")
-    w.applicant = member(a, bxl, name="App Licant", email="applicant@test.example", status=MemberStatus.APPLICANT)
+    w.applicant = member(
+        a, bxl, name="App Licant", email="applicant@test.example", status=MemberStatus.APPLICANT
+    )
     w.users_seats = seat_group("Users", [a], 3)
     w.other_seats = seat_group("Employees and partners", [b, c], 2)
     w.users_seats.seats[0].holder = w.board

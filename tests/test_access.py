@@ -40,22 +40,65 @@ ROUTES = [
     Route("main.healthz", "GET", "/healthz", EVERYONE),
     Route("main.switch_language", "POST", "/language", EVERYONE, 303, {"lang": "nl", "next": "/"}),
     # auth: anonymous pages redirect members home; member pages send visitors to log in
-    Route("auth.register", "GET", "/auth/register", frozenset({"anonymous"}), 200, refused=303, anonymous=200),
-    Route("auth.login", "GET", "/auth/login", frozenset({"anonymous"}), 200, refused=303, anonymous=200),
+    Route(
+        "auth.register",
+        "GET",
+        "/auth/register",
+        frozenset({"anonymous"}),
+        200,
+        refused=303,
+        anonymous=200,
+    ),
+    Route(
+        "auth.login",
+        "GET",
+        "/auth/login",
+        frozenset({"anonymous"}),
+        200,
+        refused=303,
+        anonymous=200,
+    ),
     Route("auth.forgot_password", "GET", "/auth/forgot", EVERYONE),
     Route("auth.reset_password", "GET", "/auth/reset/not-a-token", EVERYONE, 400),
     Route("auth.logout", "POST", "/auth/logout", LOGGED_IN, 303),
     Route("auth.account", "GET", "/auth/account", LOGGED_IN),
     Route("auth.change_password", "POST", "/auth/account/password", LOGGED_IN, 422),
-    Route("auth.change_language", "POST", "/auth/account/language", LOGGED_IN, 303, {"lang-language": "fr"}),
+    Route(
+        "auth.change_language",
+        "POST",
+        "/auth/account/language",
+        LOGGED_IN,
+        303,
+        {"lang-language": "fr"},
+    ),
     # members (admin)
     Route("members.index", "GET", "/members/", ADMIN),
     Route("members.detail", "GET", "/members/{member}", ADMIN),
-    Route("members.update_membership", "POST", "/members/{member}/membership", ADMIN, 303,
-          {"college": "{college_a}", "office": "{office_ant}", "shares": "3"}),
+    Route(
+        "members.update_membership",
+        "POST",
+        "/members/{member}/membership",
+        ADMIN,
+        303,
+        {"college": "{college_a}", "office": "{office_ant}", "shares": "3"},
+    ),
     Route("members.approve", "POST", "/members/{applicant}/approve", ADMIN, 303),
-    Route("members.reject", "POST", "/members/{applicant}/reject", ADMIN, 303, {"reason": "Not a freelancer"}),
-    Route("members.suspend", "POST", "/members/{member}/suspend", ADMIN, 303, {"reason": "Unpaid shares"}),
+    Route(
+        "members.reject",
+        "POST",
+        "/members/{applicant}/reject",
+        ADMIN,
+        303,
+        {"reason": "Not a freelancer"},
+    ),
+    Route(
+        "members.suspend",
+        "POST",
+        "/members/{member}/suspend",
+        ADMIN,
+        303,
+        {"reason": "Unpaid shares"},
+    ),
     Route("members.reactivate", "POST", "/members/{member}/reactivate", ADMIN, 422),
     Route("members.grant_role", "POST", "/members/{member}/roles", ADMIN, 303, {"role": "expert"}),
     Route("members.revoke_role", "POST", "/members/{moderator}/roles/moderator/revoke", ADMIN, 303),
@@ -63,8 +106,14 @@ ROUTES = [
     Route("members.catalogue", "GET", "/members/offices", ADMIN),
     Route("members.edit_catalogue", "GET", "/members/colleges/new", ADMIN),
     Route("members.edit_catalogue", "GET", "/members/offices/{office_ant}/edit", ADMIN),
-    Route("members.edit_catalogue", "POST", "/members/offices/new", ADMIN, 303,
-          {"code": "GNT", "name_en": "Ghent", "name_fr": "Gand", "name_nl": "Gent", "position": "2"}),
+    Route(
+        "members.edit_catalogue",
+        "POST",
+        "/members/offices/new",
+        ADMIN,
+        303,
+        {"code": "GNT", "name_en": "Ghent", "name_fr": "Gand", "name_nl": "Gent", "position": "2"},
+    ),
     Route("members.delete_catalogue", "POST", "/members/offices/{office_ant}/delete", ADMIN, 303),
     # board
     Route("board.index", "GET", "/board/", EVERYONE),
@@ -72,8 +121,14 @@ ROUTES = [
     Route("board.edit_group", "GET", "/board/seats/groups/new", ADMIN),
     Route("board.edit_group", "GET", "/board/seats/groups/{users_group}/edit", ADMIN),
     Route("board.delete_group", "POST", "/board/seats/groups/{users_group}/delete", ADMIN, 303),
-    Route("board.assign", "POST", "/board/seats/{vacant_seat}/assign", ADMIN, 303,
-          {"seat{vacant_seat}-email": "member@test.example"}),
+    Route(
+        "board.assign",
+        "POST",
+        "/board/seats/{vacant_seat}/assign",
+        ADMIN,
+        303,
+        {"seat{vacant_seat}-email": "member@test.example"},
+    ),
     Route("board.vacate", "POST", "/board/seats/{filled_seat}/vacate", ADMIN, 303),
     # admin
     Route("admin.index", "GET", "/admin/", ADMIN),
@@ -106,7 +161,8 @@ def test_role_gets_expected_status(client, auth, world, route: Route, role: str)
     data = {k.format(**ids): v.format(**ids) for k, v in route.data.items()}
     response = client.open(url, method=route.method, data=data)
     assert response.status_code == route.expected(role), (
-        f"{role} {route.method} {url}: {response.status_code}\n{response.get_data(as_text=True)[:800]}"
+        f"{role} {route.method} {url}: {response.status_code}\n"
+        f"{response.get_data(as_text=True)[:800]}"
     )
     if response.status_code == 302 and role == "anonymous":
         assert "/auth/login" in response.headers["Location"]

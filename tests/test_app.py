@@ -12,7 +12,10 @@ from sip.extensions import db
 def test_database_url_uses_psycopg3_and_instance_folder():
     assert database_url("postgresql://u@h/db", "/i") == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db", "/i") == "postgresql+psycopg://u@h/db"
-    assert database_url("sqlite:///sip.sqlite3", "/srv/instance") == "sqlite:////srv/instance/sip.sqlite3"
+    assert (
+        database_url("sqlite:///sip.sqlite3", "/srv/instance")
+        == "sqlite:////srv/instance/sip.sqlite3"
+    )
     assert database_url("sqlite:////abs/x.db", "/i") == "sqlite:////abs/x.db"
 
 
@@ -44,7 +47,9 @@ def test_session_cookie_is_secure_outside_debug(tmp_path):
 
 
 def test_login_sets_httponly_samesite_cookie(client, world):
-    response = client.post("/auth/login", data={"email": "member@test.example", "password": "correct horse battery"})
+    response = client.post(
+        "/auth/login", data={"email": "member@test.example", "password": "correct horse battery"}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -94,7 +99,9 @@ def test_htmx_requests_carry_the_csrf_token_in_a_header(client, world):
     html = client.get("/").get_data(as_text=True)
     match = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", html)
     assert match, "the body must carry the CSRF token for htmx"
-    response = client.post("/language", data={"lang": "fr"}, headers={"X-CSRFToken": match.group(1)}, csrf=False)
+    response = client.post(
+        "/language", data={"lang": "fr"}, headers={"X-CSRFToken": match.group(1)}, csrf=False
+    )
     assert response.status_code == 303
 
 
@@ -118,7 +125,12 @@ def test_oversized_request_is_refused_with_413(client, world):
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("nl-BE,nl;q=0.9", "Inloggen"), ("fr-BE,fr;q=0.8,en;q=0.5", "Se connecter"), ("de, en;q=0.5", "Log in"), ("", "Log in")],
+    [
+        ("nl-BE,nl;q=0.9", "Inloggen"),
+        ("fr-BE,fr;q=0.8,en;q=0.5", "Se connecter"),
+        ("de, en;q=0.5", "Log in"),
+        ("", "Log in"),
+    ],
 )
 def test_language_negotiated_from_accept_language(client, header, expected):
     html = client.get("/auth/login", headers={"Accept-Language": header}).get_data(as_text=True)
@@ -154,6 +166,12 @@ def test_language_switch_refuses_unknown_language_and_foreign_redirects(client):
 
 def test_every_table_is_created_by_migrations(app):
     inspector = sa.inspect(db.session.connection())
-    assert {"member", "college", "office", "role_grant", "audit_entry", "seat_group", "board_seat"} <= set(
-        inspector.get_table_names()
-    )
+    assert {
+        "member",
+        "college",
+        "office",
+        "role_grant",
+        "audit_entry",
+        "seat_group",
+        "board_seat",
+    } <= set(inspector.get_table_names())

@@ -15,8 +15,14 @@ class AuditFilterForm(FlaskForm):
     action = StringField(
         _l("Action starts with"), filters=[strip], validators=[Optional(), Length(max=64)]
     )
-    actor = SearchField(_l("Actor (name or email)"), filters=[strip], validators=[Optional(), Length(max=100)])
-    subject_type = StringField(_l("Subject type"), filters=[strip], validators=[Optional(), Length(max=40)])
-    subject_id = StringField(_l("Subject id"), filters=[strip], validators=[Optional(), Length(max=12)])
+    actor = SearchField(
+        _l("Actor (name or email)"), filters=[strip], validators=[Optional(), Length(max=100)]
+    )
+    subject_type = StringField(
+        _l("Subject type"), filters=[strip], validators=[Optional(), Length(max=40)]
+    )
+    subject_id = StringField(
+        _l("Subject id"), filters=[strip], validators=[Optional(), Length(max=12)]
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])

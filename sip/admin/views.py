@@ -31,7 +31,10 @@ def audit_query(form: AuditFilterForm) -> sa.Select:
     if form.actor.data:
         q = form.actor.data
         query = query.join(Member, Member.id == AuditEntry.actor_id).where(
-            sa.or_(Member.name.icontains(q, autoescape=True), Member.email.icontains(q.lower(), autoescape=True))
+            sa.or_(
+                Member.name.icontains(q, autoescape=True),
+                Member.email.icontains(q.lower(), autoescape=True),
+            )
         )
     if form.subject_type.data:
         query = query.where(AuditEntry.subject_type == form.subject_type.data)

@@ -19,9 +19,7 @@ class StrongPassword:
     def __call__(self, form, field):
         minimum = current_app.config["PASSWORD_MIN_LENGTH"]
         if len(field.data or "") < minimum:
-            raise ValidationError(
-                _l("Use at least %(min)d characters.", min=minimum)
-            )
+            raise ValidationError(_l("Use at least %(min)d characters.", min=minimum))
         if len(field.data) > 256:
             raise ValidationError(_l("Use at most %(max)d characters.", max=256))
 
@@ -70,9 +68,7 @@ class RegistrationForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(
-        _l("Password"), validators=[InputRequired(REQUIRED), Length(max=256)]
-    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED), Length(max=256)])
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -24,9 +24,7 @@ def authenticate(email: str, password: str) -> Member:
         audit.record("auth.login_failed", member, actor=None, email=members.normalise_email(email))
         raise ServiceError(_l("Wrong email address or password."))
     if member.status == MemberStatus.APPLICANT:
-        raise ServiceError(
-            _l("Your membership application is waiting for an admin's approval.")
-        )
+        raise ServiceError(_l("Your membership application is waiting for an admin's approval."))
     if member.status != MemberStatus.ACTIVE:
         raise ServiceError(_l("This account is not active. Contact the co-operative."))
     return member
@@ -71,7 +69,7 @@ def reset_token(member: Member) -> str:
 
 
 def request_reset(email: str) -> None:
-    """Mail a reset link if an active or applicant account has this address; say nothing either way."""
+    """Mail a reset link to an active or applicant account; the visitor is told nothing."""
     member = members.find_by_email(email)
     if member is None or member.status in (MemberStatus.REJECTED, MemberStatus.SUSPENDED):
         return

@@ -56,8 +56,11 @@ def register():
         else:
             db.session.commit()
             flash(
-                _("Thank you, %(name)s. An admin will review your application; "
-                  "you can log in once it is approved.", name=applicant.name),
+                _(
+                    "Thank you, %(name)s. An admin will review your application; "
+                    "you can log in once it is approved.",
+                    name=applicant.name,
+                ),
                 "success",
             )
             return see_other(url_for("auth.login"))
@@ -67,7 +70,11 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, scope="login-address")
 @limiter.limit(
-    _login_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, scope="login-account"
+    _login_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-account",
 )
 def login():
     """Log in. Five failures in a minute, for one account or one address, answer 429."""
@@ -105,9 +112,11 @@ def forgot_password():
         services.request_reset(form.email.data)
         db.session.commit()
         flash(
-            _("If an account uses this address, we have sent it a link to choose a new "
-              "password. The link works for %(minutes)d minutes.",
-              minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60),
+            _(
+                "If an account uses this address, we have sent it a link to choose a new "
+                "password. The link works for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+            ),
             "success",
         )
         return see_other(url_for("auth.login"))
@@ -149,7 +158,9 @@ def change_password():
     if password_form.validate_on_submit():
         member = current_user._get_current_object()
         try:
-            services.change_password(member, password_form.current.data, password_form.password.data)
+            services.change_password(
+                member, password_form.current.data, password_form.password.data
+            )
         except ServiceError as error:
             report(error, password_form)
         else:

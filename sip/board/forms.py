@@ -17,7 +17,10 @@ def _name(label):
     return StringField(
         label,
         filters=[strip],
-        validators=[InputRequired(REQUIRED), Length(max=80, message=_l("At most %(max)d characters."))],
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=80, message=_l("At most %(max)d characters.")),
+        ],
     )
 
 
@@ -33,9 +36,14 @@ class SeatGroupForm(FlaskForm):
     )
     seat_count = IntegerField(
         _l("Number of seats"),
-        validators=[InputRequired(REQUIRED), NumberRange(0, 200, _l("Between %(min)s and %(max)s."))],
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 200, _l("Between %(min)s and %(max)s.")),
+        ],
     )
-    position = IntegerField(_l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)])
+    position = IntegerField(
+        _l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,9 @@ from sip.members.models import College, Member
 seat_group_college = sa.Table(
     "seat_group_college",
     db.metadata,
-    sa.Column("seat_group_id", sa.ForeignKey("seat_group.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "seat_group_id", sa.ForeignKey("seat_group.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("college_id", sa.ForeignKey("college.id"), primary_key=True),
 )
 

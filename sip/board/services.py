@@ -55,8 +55,10 @@ def configure_group(
     for seat in group.seats:
         if seat.holder is not None and not any(c.id == seat.holder.college_id for c in colleges):
             raise ServiceError(
-                _l("%(name)s holds a seat here and is in another college: vacate it first.",
-                   name=seat.holder.name),
+                _l(
+                    "%(name)s holds a seat here and is in another college: vacate it first.",
+                    name=seat.holder.name,
+                ),
                 "colleges",
             )
     group.name_en, group.name_fr, group.name_nl = name_en, name_fr, name_nl

@@ -40,7 +40,11 @@ def _seats_page(forms: dict, status: int = 200):
         for seat in group.seats:
             forms.setdefault(seat.id, AssignSeatForm(prefix=f"seat{seat.id}", formdata=None))
     return render(
-        "board/seats.html", groups=groups, assign_forms=forms, confirm_form=ConfirmForm(), status=status
+        "board/seats.html",
+        groups=groups,
+        assign_forms=forms,
+        confirm_form=ConfirmForm(),
+        status=status,
     )
 
 
@@ -76,7 +80,9 @@ def edit_group(group_id: int | None = None):
             db.session.commit()
             flash(_("Seats saved."), "success")
             return see_other(url_for("board.seats"))
-    return render("board/group_form.html", form=form, group=group, status=422 if form.errors else 200)
+    return render(
+        "board/group_form.html", form=form, group=group, status=422 if form.errors else 200
+    )
 
 
 @bp.post("/seats/groups/<int:group_id>/delete")

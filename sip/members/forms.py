@@ -25,7 +25,9 @@ class MemberFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.college.load_choices()
         self.office.load_choices()
-        self.status.choices = [("", _l("All"))] + [(s.value, STATUS_LABELS[s]) for s in MemberStatus]
+        self.status.choices = [("", _l("All"))] + [
+            (s.value, STATUS_LABELS[s]) for s in MemberStatus
+        ]
 
 
 class MembershipForm(FlaskForm):
@@ -49,7 +51,10 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
-        validators=[InputRequired(REQUIRED), Length(max=2000, message=_l("At most %(max)d characters."))],
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=2000, message=_l("At most %(max)d characters.")),
+        ],
     )
 
 
@@ -70,7 +75,10 @@ def _name_fields():
         return StringField(
             label,
             filters=[strip],
-            validators=[InputRequired(REQUIRED), Length(max=80, message=_l("At most %(max)d characters."))],
+            validators=[
+                InputRequired(REQUIRED),
+                Length(max=80, message=_l("At most %(max)d characters.")),
+            ],
         )
 
     return name(_l("Name in English")), name(_l("Name in French")), name(_l("Name in Dutch"))
@@ -88,7 +96,9 @@ class CollegeForm(FlaskForm):
     )
     name_en, name_fr, name_nl = _name_fields()
     is_staff = BooleanField(_l("Its members are permanent employees (may moderate)"))
-    position = IntegerField(_l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)])
+    position = IntegerField(
+        _l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)]
+    )
 
 
 class OfficeForm(FlaskForm):
@@ -102,4 +112,6 @@ class OfficeForm(FlaskForm):
         ],
     )
     name_en, name_fr, name_nl = _name_fields()
-    position = IntegerField(_l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)])
+    position = IntegerField(
+        _l("Position in lists"), default=0, validators=[Optional(), NumberRange(0, 999)]
+    )

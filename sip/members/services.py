@@ -46,7 +46,9 @@ def register(
     member.set_password(password)
     db.session.add(member)
     db.session.flush()
-    audit.record("member.registered", member, actor=member, college=college.code, office=office.code)
+    audit.record(
+        "member.registered", member, actor=member, college=college.code, office=office.code
+    )
     return member
 
 
@@ -133,7 +135,9 @@ def _active_admin_count() -> int:
 
 def _refuse_if_last_admin(member: Member) -> None:
     if member.is_active and _active_admin_count() <= 1:
-        raise ServiceError(_l("This is the last active admin: grant the role to someone else first."))
+        raise ServiceError(
+            _l("This is the last active admin: grant the role to someone else first.")
+        )
 
 
 def grant_role(member: Member, role: Role, actor: Member) -> None:

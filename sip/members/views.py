@@ -30,7 +30,10 @@ def member_query(filters: MemberFilterForm) -> sa.Select:
     if filters.q.data:
         q = filters.q.data
         query = query.where(
-            sa.or_(Member.name.icontains(q, autoescape=True), Member.email.icontains(q.lower(), autoescape=True))
+            sa.or_(
+                Member.name.icontains(q, autoescape=True),
+                Member.email.icontains(q.lower(), autoescape=True),
+            )
         )
     if filters.college.data:
         query = query.where(Member.college_id == filters.college.data)
@@ -46,10 +49,8 @@ def member_query(filters: MemberFilterForm) -> sa.Select:
 def index():
     """The member list: paginated, filtered; htmx swaps only the results."""
     filters = MemberFilterForm(request.args)
-    if filters.validate():
-        query = member_query(filters)
-    else:
-        query = sa.select(Member).where(sa.false())
+    valid = filters.validate()
+    query = member_query(filters) if valid else sa.select(Member).where(sa.false())
     page = db.paginate(
         query,
         page=request.args.get("page", 1, type=int),
@@ -138,7 +139,9 @@ def update_membership(member_id: int):
 def approve(member_id: int):
     member = _member(member_id)
     form = ConfirmForm()
-    done = _act(member, form, lambda: services.approve(member, current_user), _("Application approved."))
+    done = _act(
+        member, form, lambda: services.approve(member, current_user), _("Application approved.")
+    )
     return done or _detail(member, 422)
 
 
@@ -148,7 +151,9 @@ def reject(member_id: int):
     member = _member(member_id)
     form = ReasonForm()
     done = _act(
-        member, form, lambda: services.reject(member, current_user, form.reason.data),
+        member,
+        form,
+        lambda: services.reject(member, current_user, form.reason.data),
         _("Application rejected."),
     )
     return done or _detail(member, 422, reason_form=form)
@@ -160,7 +165,9 @@ def suspend(member_id: int):
     member = _member(member_id)
     form = ReasonForm()
     done = _act(
-        member, form, lambda: services.suspend(member, current_user, form.reason.data),
+        member,
+        form,
+        lambda: services.suspend(member, current_user, form.reason.data),
         _("Member suspended."),
     )
     return done or _detail(member, 422, reason_form=form)
@@ -171,7 +178,9 @@ def suspend(member_id: int):
 def reactivate(member_id: int):
     member = _member(member_id)
     form = ConfirmForm()
-    done = _act(member, form, lambda: services.reactivate(member, current_user), _("Member reactivated."))
+    done = _act(
+        member, form, lambda: services.reactivate(member, current_user), _("Member reactivated.")
+    )
     return done or _detail(member, 422)
 
 
@@ -181,7 +190,9 @@ def grant_role(member_id: int):
     member = _member(member_id)
     form = RoleForm()
     done = _act(
-        member, form, lambda: services.grant_role(member, Role(form.role.data), current_user),
+        member,
+        form,
+        lambda: services.grant_role(member, Role(form.role.data), current_user),
         _("Role granted."),
     )
     return done or _detail(member, 422, role_form=form)
@@ -198,7 +209,9 @@ def revoke_role(member_id: int, role: str):
         abort(404)
     form = ConfirmForm()
     done = _act(
-        member, form, lambda: services.revoke_role(member, role_value, current_user),
+        member,
+        form,
+        lambda: services.revoke_role(member, role_value, current_user),
         _("Role revoked."),
     )
     return done or _detail(member, 422)
@@ -208,7 +221,13 @@ def revoke_role(member_id: int, role: str):
 
 #: kind -> (model, form, save service, delete service, member column counting its members)
 _CATALOGUES = {
-    "colleges": (College, CollegeForm, services.save_college, services.delete_college, Member.college_id),
+    "colleges": (
+        College,
+        CollegeForm,
+        services.save_college,
+        services.delete_college,
+        Member.college_id,
+    ),
     "offices": (Office, OfficeForm, services.save_office, services.delete_office, Member.office_id),
 }
 
@@ -223,7 +242,9 @@ def catalogue(kind: str):
     model, _form, _save, _delete, column = _catalogue(kind)
     rows = db.session.scalars(sa.select(model).order_by(model.position, model.code)).all()
     counts = dict(db.session.execute(sa.select(column, sa.func.count()).group_by(column)).all())
-    return render("members/catalogue.html", kind=kind, rows=rows, counts=counts, confirm_form=ConfirmForm())
+    return render(
+        "members/catalogue.html", kind=kind, rows=rows, counts=counts, confirm_form=ConfirmForm()
+    )
 
 
 @bp.route("/<any(colleges, offices):kind>/new", methods=["GET", "POST"])
@@ -250,7 +271,11 @@ def edit_catalogue(kind: str, row_id: int | None = None):
             flash(_("Saved."), "success")
             return see_other(url_for("members.catalogue", kind=kind))
     return render(
-        "members/catalogue_form.html", kind=kind, form=form, row=row, status=422 if form.errors else 200
+        "members/catalogue_form.html",
+        kind=kind,
+        form=form,
+        row=row,
+        status=422 if form.errors else 200,
     )
 
 
