@@ -5,6 +5,7 @@ Every demo account's password is ``demo-password`` (demo only).
 """
 
 import random
+import unicodedata
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -174,8 +175,8 @@ def load_demo() -> dict[str, int]:
             status = MemberStatus.APPLICANT
         elif i % 70 == 0:
             status = MemberStatus.SUSPENDED
-        slug = f"{first}.{last}".lower().replace(" ", "-")
-        slug = slug.encode("ascii", "ignore").decode() or "member"
+        slug = unicodedata.normalize("NFKD", f"{first}.{last}".lower()).replace(" ", "-")
+        slug = slug.encode("ascii", "ignore").decode()
         generated.append(
             member(
                 f"{slug}.{i}@example.org",

@@ -4,6 +4,7 @@ import hashlib
 
 from flask import current_app, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh as refresh_locale
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -39,9 +40,12 @@ def log_in(member: Member, remember: bool = False) -> None:
 
 
 def log_out(member: Member) -> None:
+    """End the session; the interface keeps the member's language."""
     audit.record("auth.logout", member, actor=member)
     logout_user()
     session.clear()
+    session["lang"] = member.language
+    refresh_locale()
 
 
 def change_password(member: Member, current: str, new: str) -> None:
