@@ -1,10 +1,10 @@
 """How ``create_app`` wires extensions, blueprints, error pages and template helpers."""
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sip import ROOT, access, i18n
@@ -79,9 +79,9 @@ def register_error_handlers(app: Flask) -> None:
     def too_many(error):
         return page(429)
 
-    @app.errorhandler(Exception)
-    def server_error(error: Exception):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        # Flask has logged the exception; in debug it reaches the debugger instead.
         db.session.rollback()
         return page(500)
 

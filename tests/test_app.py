@@ -105,10 +105,11 @@ def test_htmx_requests_carry_the_csrf_token_in_a_header(client, world):
     assert response.status_code == 303
 
 
-def test_server_error_page_is_styled_and_rolls_back(app, client, monkeypatch):
+def test_server_error_page_is_styled_and_translated(app, client, monkeypatch):
     def boom():
         raise RuntimeError("boom")
 
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     app.view_functions["main.healthz"], original = boom, app.view_functions["main.healthz"]
     try:
         response = client.get("/healthz", headers={"Accept-Language": "nl"})
