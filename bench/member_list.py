@@ -21,11 +21,11 @@ from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sip import create_app  # noqa: E402
-from sip.db import utcnow  # noqa: E402
-from sip.demo import load_demo  # noqa: E402
-from sip.extensions import db  # noqa: E402
-from sip.members.models import College, Member, MemberStatus, Office  # noqa: E402
+from sip import create_app
+from sip.db import utcnow
+from sip.demo import load_demo
+from sip.extensions import db
+from sip.members.models import College, Member, MemberStatus, Office
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "25000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -37,7 +37,9 @@ def build(url: str):
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
+    )
     with app.app_context():
         flask_migrate.upgrade()
         load_demo()
@@ -70,10 +72,10 @@ def build(url: str):
 def measure(client, url: str) -> tuple[float, int]:
     timings, queries = [], []
     for _ in range(RUNS):
-        statements = []
+        statements: list[int] = []
 
-        def count(*args):
-            statements.append(1)
+        def count(*args, _statements=statements):
+            _statements.append(1)
 
         with client.application.app_context():
             engine = db.engine
@@ -92,7 +94,8 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
         started = time.perf_counter()
         app = build(url)
-        print(f"database: {url.split('@')[-1]}; {MEMBERS} members built in {time.perf_counter() - started:.1f} s")
+        elapsed = time.perf_counter() - started
+        print(f"database: {url.split('@')[-1]}; {MEMBERS} members built in {elapsed:.1f} s")
         client = app.test_client()
         app.config["WTF_CSRF_ENABLED"] = False  # the benchmark logs in without reading a form
         client.post("/auth/login", data={"email": "admin@example.org", "password": "demo-password"})

@@ -65,7 +65,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(locale: str = "en-GB", **options):
-        context = browser.new_context(base_url=live_server, locale=locale, bypass_csp=True, **options)
+        context = browser.new_context(
+            base_url=live_server, locale=locale, bypass_csp=True, **options
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -82,7 +84,8 @@ def assert_accessible(page) -> None:
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in bad
     )
 
 

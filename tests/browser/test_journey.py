@@ -96,8 +96,16 @@ def test_public_pages_are_accessible_and_fit_a_phone(new_page, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/members/", "/members/colleges", "/members/offices", "/board/seats", "/admin/", "/admin/audit",
-     "/auth/account", "/members/colleges/new"],
+    [
+        "/members/",
+        "/members/colleges",
+        "/members/offices",
+        "/board/seats",
+        "/admin/",
+        "/admin/audit",
+        "/auth/account",
+        "/members/colleges/new",
+    ],
 )
 def test_admin_pages_are_accessible_and_fit_a_phone(new_page, path):
     page = new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
