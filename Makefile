@@ -23,8 +23,8 @@ $(BIN)/python:
 
 install: .stamp-install translations ## Create .venv and install the app
 
-translations: $(BIN)/python ## Compile the French and Dutch translations
-	@$(BIN)/pybabel compile --use-fuzzy -q -d sip/translations 2>/dev/null || $(BIN)/python -m babel.messages.frontend compile -q -d sip/translations
+translations: .stamp-install ## Compile the French and Dutch translations
+	@$(BIN)/pybabel compile -d sip/translations >/dev/null
 
 messages: .stamp-install ## Extract translatable strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o sip/translations/messages.pot . templates/_macros
