@@ -1,6 +1,7 @@
 """The admin dashboard and the audit log (read only: there is no way to change it)."""
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -40,10 +41,13 @@ def audit_query(form: AuditFilterForm) -> sa.Select:
         query = query.where(AuditEntry.subject_type == form.subject_type.data)
     if form.subject_id.data and form.subject_id.data.isdigit():
         query = query.where(AuditEntry.subject_id == int(form.subject_id.data))
+    # Dates are days in the co-operative's time zone (Europe/Brussels by default).
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if form.since.data:
-        query = query.where(AuditEntry.created_at >= datetime.combine(form.since.data, time(), UTC))
+        start = datetime.combine(form.since.data, time(), zone).astimezone(UTC)
+        query = query.where(AuditEntry.created_at >= start)
     if form.until.data:
-        end = datetime.combine(form.until.data, time(), UTC) + timedelta(days=1)
+        end = datetime.combine(form.until.data + timedelta(days=1), time(), zone).astimezone(UTC)
         query = query.where(AuditEntry.created_at < end)
     return query
 

@@ -96,3 +96,15 @@ def test_audit_page_queries_do_not_grow_with_entries(client, auth, world, count_
     with count_queries() as many:
         client.get("/admin/audit")
     assert len(many) == len(few)
+
+
+def test_date_filters_are_days_in_brussels(client, auth, world):
+    from datetime import UTC, datetime
+
+    early = audit.record("test.early", world.member, actor=world.admin)
+    early.created_at = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)  # 10 March, 00:30 in Brussels
+    auth.login_as(world.admin)
+    html = client.get("/admin/audit?since=2026-03-10&until=2026-03-10").get_data(as_text=True)
+    assert "test.early" in html
+    html = client.get("/admin/audit?since=2026-03-09&until=2026-03-09").get_data(as_text=True)
+    assert "test.early" not in html
