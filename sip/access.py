@@ -15,15 +15,23 @@ from sip.extensions import login_manager
 
 Rule = Callable[[Any, Any], bool]
 _RULES: dict[str, Rule] = {}
+#: Permissions whose rule is also asked for anonymous visitors (public pages).
+_PUBLIC: set[str] = set()
 
 
-def rule(permission: str) -> Callable[[Rule], Rule]:
-    """Register the rule deciding ``permission`` for (member, object)."""
+def rule(permission: str, anonymous: bool = False) -> Callable[[Rule], Rule]:
+    """Register the rule deciding ``permission`` for (member, object).
+
+    Rules only see active, logged-in members, unless ``anonymous`` is set: then
+    they also see anonymous visitors (and must check ``is_authenticated``).
+    """
 
     def register(fn: Rule) -> Rule:
         if permission in _RULES:
             raise ValueError(f"permission {permission} has two rules")
         _RULES[permission] = fn
+        if anonymous:
+            _PUBLIC.add(permission)
         return fn
 
     return register
@@ -31,13 +39,14 @@ def rule(permission: str) -> Callable[[Rule], Rule]:
 
 def allowed(permission: str, obj: Any = None, user: Any = None) -> bool:
     user = current_user if user is None else user
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    signed_in = getattr(user, "is_authenticated", False) and user.is_active
+    if not signed_in and permission not in _PUBLIC:
         return False
     return bool(_RULES[permission](user, obj))
 
 
 def require(permission: str, load: Callable[..., Any] | None = None):
-    """View decorator: anonymous visitors go to the login page, others get 403 when refused.
+    """View decorator: refused visitors go to the login page, refused members get 403.
 
     ``load`` receives the view's keyword arguments and returns the object the rule
     is about (the view loads it again through ``db.get_or_404``, from the identity map).
@@ -46,10 +55,10 @@ def require(permission: str, load: Callable[..., Any] | None = None):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
             obj = load(**kwargs) if load else None
             if not allowed(permission, obj):
+                if not current_user.is_authenticated:
+                    return login_manager.unauthorized()
                 abort(403)
             return view(*args, **kwargs)
 

@@ -53,3 +53,11 @@ AUDIT_PER_PAGE = 50
 
 #: Largest request body accepted (bytes).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+#: Working groups (DESIGN.md "The cycle and its states"): composition rules and limits.
+WG_MAX_GROUPS_PER_CYCLE = 4
+WG_MODERATORS = 1
+WG_MIN_BOARD_MEMBERS = 2
+WG_MIN_COMMUNITY_MEMBERS = 0
+TOPICS_PER_PAGE = 20
+GROUPS_PER_PAGE = 20

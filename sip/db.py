@@ -1,12 +1,24 @@
 """Column types and helpers shared by every feature's models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_zone() -> ZoneInfo:
+    """The co-operative's time zone (BABEL_DEFAULT_TIMEZONE, Europe/Brussels by default)."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today in the co-operative's time zone: phases and deadlines are local dates."""
+    return datetime.now(local_zone()).date()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

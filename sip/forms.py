@@ -54,3 +54,30 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def title_field(label, max_length: int = 200):
+    from wtforms import StringField
+    from wtforms.validators import InputRequired, Length
+
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            InputRequired(_l("This field is required.")),
+            Length(max=max_length, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+def markdown_field(label, *, required: bool = True, max_length: int = 20000):
+    """A Markdown text area; rendered later through render_markdown only."""
+    from wtforms import TextAreaField
+    from wtforms.validators import InputRequired, Length, Optional
+
+    first = InputRequired(_l("This field is required.")) if required else Optional()
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[first, Length(max=max_length, message=_l("At most %(max)d characters."))],
+    )

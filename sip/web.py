@@ -2,10 +2,13 @@
 
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import flash, make_response, redirect, render_template, request
+from flask_sqlalchemy.pagination import Pagination
 from jinja2_fragments.flask import render_block
 
 from sip.errors import ServiceError
+from sip.extensions import db
 
 
 def is_htmx_partial() -> bool:
@@ -50,3 +53,26 @@ def report(error: ServiceError, form=None) -> None:
         field.errors = [*list(field.errors or []), error.message]
     else:
         flash(error.message, "error")
+
+
+class RowPagination(Pagination):
+    """Like ``db.paginate``, for a select of several columns (items are rows, not objects)."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"]
+        offset = (self.page - 1) * self.per_page
+        return list(db.session.execute(select.limit(self.per_page).offset(offset)).all())
+
+    def _query_count(self) -> int:
+        select = self._query_args["select"]
+        sub = select.order_by(None).subquery()
+        return db.session.execute(sa.select(sa.func.count()).select_from(sub)).scalar_one()
+
+
+def paginate_rows(select, per_page: int):
+    return RowPagination(
+        select=select,
+        page=request.args.get("page", 1, type=int),
+        per_page=per_page,
+        error_out=False,
+    )

@@ -1,7 +1,9 @@
 """How ``create_app`` wires extensions, blueprints, error pages and template helpers."""
 
+from datetime import timedelta
+
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -13,7 +15,7 @@ from sip.markdown import render_markdown
 from sip.web import render
 
 #: Feature packages, each with a blueprint in ``__init__`` and its routes in ``views``.
-FEATURES = ("auth", "members", "board", "admin")
+FEATURES = ("auth", "members", "board", "cycles", "working_groups", "admin")
 
 
 def init_extensions(app: Flask) -> None:
@@ -24,7 +26,12 @@ def init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and Alembic) sees all tables.
     from sip import audit  # noqa: F401
     from sip.board import models as _board_models  # noqa: F401
+    from sip.cycles import models as _cycle_models  # noqa: F401
     from sip.members import models as _member_models
+    from sip.working_groups import evidence as wg_evidence
+    from sip.working_groups import models as _group_models  # noqa: F401
+
+    wg_evidence.register_kinds()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -88,10 +95,14 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from sip.board.services import is_board_member
+    from sip.cycles.models import TOPIC_STATUS_LABELS
     from sip.members.models import ROLE_LABELS, STATUS_LABELS
+    from sip.working_groups.models import GROUP_STATE_LABELS
 
     app.jinja_env.globals.update(
         is_board_member=is_board_member,
+        topic_status_labels=TOPIC_STATUS_LABELS,
+        group_state_labels=GROUP_STATE_LABELS,
         role_labels=ROLE_LABELS,
         status_labels=STATUS_LABELS,
         allowed=access.allowed,
@@ -104,6 +115,16 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else ""
+    )
+    # An exclusive end date shown as the last day it includes.
+    app.jinja_env.filters["date_before"] = lambda value, fmt="medium": (
+        format_date(value - timedelta(days=1), fmt) if value else ""
+    )
+    app.jinja_env.filters["time"] = lambda value, fmt="short": (
+        format_time(value, fmt) if value else ""
     )
 
 

@@ -198,6 +198,13 @@ def world(app):
 
 
 @pytest.fixture
+def groups_world(world):
+    """``world`` with a cycle in its call for topics, groups, meetings, documents, recommendations."""
+    factories.build_groups(world)
+    return world
+
+
+@pytest.fixture
 def count_queries(app):
     """``with count_queries() as statements:`` collects the SQL run inside the block."""
 

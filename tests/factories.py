@@ -110,3 +110,164 @@ def build_world() -> SimpleNamespace:
     w.users_seats.seats[0].assigned_at = utcnow()
     db.session.flush()
     return w
+
+
+# -- cycles and working groups ------------------------------------------------------------
+
+
+def cycle(name: str = "SIP Test", phase_offset_days: int = 10):
+    """A cycle whose call for topics began ``phase_offset_days`` ago and runs 30 days."""
+    from datetime import timedelta
+
+    from sip.cycles.models import Cycle
+    from sip.db import local_today
+
+    start = local_today() - timedelta(days=phase_offset_days)
+    row = Cycle(
+        name=name,
+        description="",
+        topics_from=start,
+        groups_from=start + timedelta(days=30),
+        review_from=start + timedelta(days=60),
+        assembly_from=start + timedelta(days=90),
+        implementation_from=start + timedelta(days=120),
+        ends_on=start + timedelta(days=400),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def topic(cycle_, author, title: str = "A topic"):
+    from sip.cycles.models import Topic
+
+    row = Topic(cycle_id=cycle_.id, title=title, description="Why it matters.", author=author)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def group(cycle_, moderator, *, name: str = "A group", state=None, members=()):
+    """A working group with its moderator and accepted members [(member, role)]."""
+    from datetime import timedelta
+
+    from sip.db import local_today
+    from sip.working_groups.models import (
+        GroupMembership,
+        GroupState,
+        MembershipStatus,
+        WorkingGroup,
+    )
+
+    g = WorkingGroup(
+        cycle_id=cycle_.id,
+        name=name,
+        mandate="The question.",
+        deadline=local_today() + timedelta(days=90),
+        state=state or GroupState.ACTIVE,
+    )
+    db.session.add(g)
+    g.memberships.append(
+        GroupMembership(member=moderator, role="moderator", status=MembershipStatus.ACCEPTED)
+    )
+    for m, role in members:
+        g.memberships.append(GroupMembership(member=m, role=role, status=MembershipStatus.ACCEPTED))
+    db.session.flush()
+    return g
+
+
+def build_groups(w) -> None:
+    """Add a cycle in its call for topics, an active group and a submitted group to ``w``."""
+    from datetime import timedelta
+
+    from sip.working_groups import services as wg
+    from sip.working_groups.models import GroupMembership, GroupState, MembershipStatus
+
+    a, b, c = w.colleges["A"], w.colleges["B"], w.colleges["C"]
+    bxl = w.offices["BXL"]
+    w.board2 = member(a, bxl, name="Bea Board", email="board2@test.example")
+    w.users_seats.seats[1].holder = w.board2
+    w.group_member = member(a, bxl, name="Gro Upmember", email="group_member@test.example")
+    w.author = member(a, bxl, name="Au Thor", email="author@test.example")
+    w.expert2 = member(c, bxl, name="Ex Two", email="expert2@test.example", roles=(Role.EXPERT,))
+    w.moderator2 = member(
+        b, bxl, name="Mo Two", email="moderator2@test.example", roles=(Role.MODERATOR,)
+    )
+    w.cycle = cycle()
+    w.topic = topic(w.cycle, w.author, "Shared tools for freelancers")
+    w.group = group(
+        w.cycle,
+        w.moderator,
+        name="Becoming a co-operative",
+        members=[
+            (w.board, "board"),
+            (w.board2, "board"),
+            (w.group_member, "community"),
+            (w.expert, "expert"),
+        ],
+    )
+    w.request = GroupMembership(
+        member=w.payroll, role="community", status=MembershipStatus.REQUESTED
+    )
+    w.group.memberships.append(w.request)
+    w.other_group = group(w.cycle, w.moderator2, name="Another group", state=GroupState.FORMING)
+    w.other_request = GroupMembership(
+        member=w.chair, role="community", status=MembershipStatus.REQUESTED
+    )
+    w.other_group.memberships.append(w.other_request)
+    db.session.flush()
+    now = utcnow()
+    w.future_meeting = wg.schedule_meeting(
+        w.moderator,
+        group=w.group,
+        title="Second meeting",
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=2),
+        place="Brussels office",
+    )
+    w.past_meeting = wg.schedule_meeting(
+        w.moderator,
+        group=w.group,
+        title="First meeting",
+        starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=3, hours=-2),
+        online_url="https://meet.example.org/sip",
+    )
+    w.small_talk = wg.schedule_meeting(
+        w.moderator,
+        office=bxl,
+        title="Small talk in Brussels",
+        starts_at=now + timedelta(days=5),
+        ends_at=now + timedelta(days=5, hours=1),
+        place="Brussels office",
+    )
+    w.document = wg.create_document(w.group, w.moderator, title="Notes", body="First notes.")
+    w.specialist = wg.request_specialist(
+        w.group, w.moderator, kind="expert_opinion", description="A lawyer"
+    )
+    w.draft = wg.create_recommendation(
+        w.group,
+        w.group_member,
+        title="Open the co-operative",
+        text="Every user becomes a member.",
+        rationale="Because.",
+    )
+    w.evidence = wg.cite_evidence(
+        w.draft, w.group_member, kind="meeting", target_id=w.past_meeting.id
+    )
+    w.public_group = group(
+        w.cycle,
+        w.moderator2,
+        name="A submitted group",
+        state=GroupState.DRAFTING,
+        members=[(w.board, "board"), (w.board2, "board")],
+    )
+    w.submitted = wg.create_recommendation(
+        w.public_group,
+        w.moderator2,
+        title="Mutual fund",
+        text="Keep the guarantee fund.",
+        rationale="",
+    )
+    wg.transition(w.public_group, GroupState.SUBMITTED, w.moderator2)
+    db.session.flush()

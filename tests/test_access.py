@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 
 import pytest
 
-ROLES = ("anonymous", "member", "board", "moderator", "chair", "payroll", "expert", "admin")
+ROLES = (
+    "anonymous",
+    "member",
+    "group_member",
+    "board",
+    "moderator",
+    "chair",
+    "payroll",
+    "expert",
+    "admin",
+)
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 
 
@@ -24,8 +34,12 @@ class Route:
     #: Status for logged-in roles outside ``allowed`` (anonymous visitors go to the login page).
     refused: int = 403
     anonymous: int = 302
+    #: Exceptions for single roles (e.g. a member who is already in the group gets 422).
+    statuses: dict = field(default_factory=dict)
 
     def expected(self, role: str) -> int:
+        if role in self.statuses:
+            return self.statuses[role]
         if role in self.allowed:
             return self.ok
         return self.anonymous if role == "anonymous" else self.refused
@@ -33,6 +47,12 @@ class Route:
 
 EVERYONE = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
+#: Members who take part in the cycle (not invited experts, who see only their group).
+MEMBER_AREA = LOGGED_IN - {"expert"}
+BOARD = frozenset({"board"})
+GROUP_MANAGERS = frozenset({"moderator", "admin"})  # the group's moderator, and admins
+IN_GROUP = frozenset({"group_member", "board", "moderator", "expert"})
+CONTRIBUTORS = IN_GROUP | {"admin"}
 
 ROUTES = [
     # pages of no feature
@@ -130,6 +150,319 @@ ROUTES = [
         {"seat{vacant_seat}-email": "member@test.example"},
     ),
     Route("board.vacate", "POST", "/board/seats/{filled_seat}/vacate", ADMIN, 303),
+    # cycles and topics
+    Route("cycles.index", "GET", "/cycles/", MEMBER_AREA),
+    Route("cycles.edit", "GET", "/cycles/new", ADMIN),
+    Route("cycles.edit", "GET", "/cycles/{cycle}/edit", ADMIN),
+    Route(
+        "cycles.edit",
+        "POST",
+        "/cycles/new",
+        ADMIN,
+        303,
+        {
+            "name": "SIP 2099",
+            "topics_from": "2099-01-01",
+            "groups_from": "2099-02-01",
+            "review_from": "2099-06-01",
+            "assembly_from": "2099-07-01",
+            "implementation_from": "2099-08-01",
+            "ends_on": "2100-01-01",
+        },
+    ),
+    Route("cycles.detail", "GET", "/cycles/{cycle}", MEMBER_AREA),
+    Route("cycles.topics", "GET", "/cycles/{cycle}/topics", MEMBER_AREA),
+    Route("cycles.propose", "GET", "/cycles/{cycle}/topics/new", MEMBER_AREA),
+    Route(
+        "cycles.propose",
+        "POST",
+        "/cycles/{cycle}/topics/new",
+        MEMBER_AREA,
+        303,
+        {"title": "Childcare", "description": "For freelancers too."},
+    ),
+    Route("cycles.topic", "GET", "/cycles/topics/{topic}", MEMBER_AREA),
+    Route("cycles.support", "POST", "/cycles/topics/{topic}/support", MEMBER_AREA, 303),
+    Route("cycles.unsupport", "POST", "/cycles/topics/{topic}/unsupport", MEMBER_AREA, 422),
+    Route(
+        "cycles.select",
+        "POST",
+        "/cycles/topics/{topic}/select",
+        BOARD,
+        303,
+        {
+            "name": "Tools",
+            "mandate": "Which tools?",
+            "deadline": "{deadline}",
+            "moderator": "{moderator}",
+        },
+    ),
+    Route(
+        "cycles.decline",
+        "POST",
+        "/cycles/topics/{topic}/decline",
+        BOARD,
+        303,
+        {"note": "Next year."},
+    ),
+    # working groups: lists are public, each shows what the visitor may see
+    Route("working_groups.index", "GET", "/working-groups/", EVERYONE),
+    Route("working_groups.recommendations", "GET", "/working-groups/recommendations", EVERYONE),
+    Route("working_groups.group", "GET", "/working-groups/{group}", LOGGED_IN),
+    Route("working_groups.group", "GET", "/working-groups/{other_group}", MEMBER_AREA),
+    Route("working_groups.group", "GET", "/working-groups/{public_group}", EVERYONE),
+    Route("working_groups.edit", "GET", "/working-groups/{group}/edit", GROUP_MANAGERS),
+    Route(
+        "working_groups.edit",
+        "POST",
+        "/working-groups/{group}/edit",
+        GROUP_MANAGERS,
+        303,
+        {"name": "Renamed", "mandate": "A sharper question", "deadline": "{deadline}"},
+    ),
+    Route(
+        "working_groups.change_state",
+        "POST",
+        "/working-groups/{group}/state/drafting",
+        GROUP_MANAGERS,
+        303,
+    ),
+    Route(
+        "working_groups.change_state",
+        "POST",
+        "/working-groups/{group}/state/closed",
+        GROUP_MANAGERS,
+        422,
+    ),
+    Route(
+        "working_groups.join",
+        "POST",
+        "/working-groups/{group}/join",
+        MEMBER_AREA,
+        303,
+        statuses={"group_member": 422, "board": 422, "moderator": 422, "payroll": 422},
+    ),
+    Route(
+        "working_groups.leave",
+        "POST",
+        "/working-groups/{group}/leave",
+        CONTRIBUTORS,
+        303,
+        statuses={"board": 422, "moderator": 422, "admin": 403},
+    ),
+    Route(
+        "working_groups.accept",
+        "POST",
+        "/working-groups/{group}/requests/{request}/accept",
+        GROUP_MANAGERS,
+        303,
+    ),
+    Route(
+        "working_groups.accept",
+        "POST",
+        "/working-groups/{group}/requests/{other_request}/accept",
+        GROUP_MANAGERS,
+        404,
+    ),
+    Route(
+        "working_groups.decline",
+        "POST",
+        "/working-groups/{group}/requests/{request}/decline",
+        GROUP_MANAGERS,
+        303,
+        {"reason": "The group is full."},
+    ),
+    Route(
+        "working_groups.remove",
+        "POST",
+        "/working-groups/{group}/members/{community}/remove",
+        GROUP_MANAGERS,
+        303,
+    ),
+    Route(
+        "working_groups.invite_expert",
+        "POST",
+        "/working-groups/{group}/experts",
+        GROUP_MANAGERS,
+        303,
+        {"expert-email": "expert2@test.example"},
+    ),
+    Route(
+        "working_groups.appoint_moderator",
+        "POST",
+        "/working-groups/{group}/moderator",
+        ADMIN,
+        303,
+        {"moderator-email": "moderator2@test.example"},
+    ),
+    Route(
+        "working_groups.new_meeting", "GET", "/working-groups/{group}/meetings/new", GROUP_MANAGERS
+    ),
+    Route(
+        "working_groups.new_meeting",
+        "POST",
+        "/working-groups/{group}/meetings/new",
+        GROUP_MANAGERS,
+        303,
+        {
+            "title": "Third",
+            "starts_at": "2099-05-01T10:00",
+            "ends_at": "2099-05-01T12:00",
+            "place": "Ghent",
+        },
+    ),
+    Route("working_groups.small_talks", "GET", "/working-groups/small-talks", MEMBER_AREA),
+    Route(
+        "working_groups.new_small_talk", "GET", "/working-groups/small-talks/new", GROUP_MANAGERS
+    ),
+    Route(
+        "working_groups.new_small_talk",
+        "POST",
+        "/working-groups/small-talks/new",
+        GROUP_MANAGERS,
+        303,
+        {
+            "title": "Talk",
+            "office": "{office_ant}",
+            "starts_at": "2099-05-01T18:00",
+            "ends_at": "2099-05-01T20:00",
+            "place": "Antwerp office",
+        },
+    ),
+    Route("working_groups.meeting", "GET", "/working-groups/meetings/{future_meeting}", LOGGED_IN),
+    Route("working_groups.meeting", "GET", "/working-groups/meetings/{small_talk}", MEMBER_AREA),
+    Route(
+        "working_groups.edit_meeting",
+        "GET",
+        "/working-groups/meetings/{future_meeting}/edit",
+        GROUP_MANAGERS,
+    ),
+    Route(
+        "working_groups.minutes",
+        "GET",
+        "/working-groups/meetings/{past_meeting}/minutes",
+        GROUP_MANAGERS,
+    ),
+    Route(
+        "working_groups.register",
+        "POST",
+        "/working-groups/meetings/{future_meeting}/register",
+        IN_GROUP,
+        303,
+    ),
+    Route(
+        "working_groups.register",
+        "POST",
+        "/working-groups/meetings/{small_talk}/register",
+        MEMBER_AREA,
+        303,
+    ),
+    Route(
+        "working_groups.unregister",
+        "POST",
+        "/working-groups/meetings/{future_meeting}/unregister",
+        IN_GROUP,
+        422,
+    ),
+    Route(
+        "working_groups.meeting_ics",
+        "GET",
+        "/working-groups/meetings/{future_meeting}.ics",
+        LOGGED_IN,
+    ),
+    Route(
+        "working_groups.new_document", "GET", "/working-groups/{group}/documents/new", CONTRIBUTORS
+    ),
+    Route(
+        "working_groups.new_document",
+        "POST",
+        "/working-groups/{group}/documents/new",
+        CONTRIBUTORS,
+        303,
+        {"title": "Interviews", "body": "What members said."},
+    ),
+    Route("working_groups.document", "GET", "/working-groups/documents/{document}", LOGGED_IN),
+    Route(
+        "working_groups.edit_document",
+        "GET",
+        "/working-groups/documents/{document}/edit",
+        CONTRIBUTORS,
+    ),
+    Route(
+        "working_groups.document_history",
+        "GET",
+        "/working-groups/documents/{document}/history",
+        LOGGED_IN,
+    ),
+    Route(
+        "working_groups.request_specialist",
+        "POST",
+        "/working-groups/{group}/specialists",
+        CONTRIBUTORS,
+        303,
+        {"kind": "study_visit", "description": "Visit a co-operative in Lyon"},
+    ),
+    Route(
+        "working_groups.specialist_outcome",
+        "POST",
+        "/working-groups/specialists/{specialist}/outcome",
+        GROUP_MANAGERS,
+        303,
+        {"outcome": "A lawyer answered."},
+    ),
+    Route(
+        "working_groups.new_recommendation",
+        "GET",
+        "/working-groups/{group}/recommendations/new",
+        CONTRIBUTORS,
+    ),
+    Route(
+        "working_groups.new_recommendation",
+        "POST",
+        "/working-groups/{group}/recommendations/new",
+        CONTRIBUTORS,
+        303,
+        {"title": "Train moderators", "text": "Every year.", "rationale": ""},
+    ),
+    Route(
+        "working_groups.recommendation",
+        "GET",
+        "/working-groups/recommendations/{draft}",
+        CONTRIBUTORS,
+    ),
+    Route(
+        "working_groups.recommendation",
+        "GET",
+        "/working-groups/recommendations/{submitted}",
+        EVERYONE,
+    ),
+    Route(
+        "working_groups.edit_recommendation",
+        "GET",
+        "/working-groups/recommendations/{draft}/edit",
+        CONTRIBUTORS,
+    ),
+    Route(
+        "working_groups.recommendation_diff",
+        "GET",
+        "/working-groups/recommendations/{draft}/diff",
+        CONTRIBUTORS,
+    ),
+    Route(
+        "working_groups.cite",
+        "POST",
+        "/working-groups/recommendations/{draft}/evidence",
+        CONTRIBUTORS,
+        303,
+        {"target": "document:{document}"},
+    ),
+    Route(
+        "working_groups.uncite",
+        "POST",
+        "/working-groups/recommendations/{draft}/evidence/{evidence}/remove",
+        CONTRIBUTORS,
+        303,
+    ),
     # admin
     Route("admin.index", "GET", "/admin/", ADMIN),
     Route("admin.audit", "GET", "/admin/audit", ADMIN),
@@ -139,22 +472,45 @@ ROLE_EMAILS = {role: f"{role}@test.example" for role in LOGGED_IN}
 
 
 def _ids(world) -> dict[str, int]:
+    from datetime import timedelta
+
+    from sip.db import local_today
+
     return {
+        "cycle": world.cycle.id,
+        "topic": world.topic.id,
+        "deadline": (local_today() + timedelta(days=100)).isoformat(),
+        "group": world.group.id,
+        "other_group": world.other_group.id,
+        "public_group": world.public_group.id,
+        "request": world.request.id,
+        "other_request": world.other_request.id,
+        "community": world.group.membership_of(world.group_member).id,
+        "future_meeting": world.future_meeting.id,
+        "past_meeting": world.past_meeting.id,
+        "small_talk": world.small_talk.id,
+        "document": world.document.id,
+        "specialist": world.specialist.id,
+        "draft": world.draft.id,
+        "submitted": world.submitted.id,
+        "evidence": world.evidence.id,
         "member": world.member.id,
         "applicant": world.applicant.id,
         "moderator": world.moderator.id,
         "college_a": world.colleges["A"].id,
         "office_ant": world.offices["ANT"].id,
         "users_group": world.users_seats.id,
-        "vacant_seat": world.users_seats.seats[1].id,
+        "vacant_seat": world.users_seats.seats[2].id,
         "filled_seat": world.users_seats.seats[0].id,
+        "moderator": world.moderator.id,
     }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.url}")
-def test_role_gets_expected_status(client, auth, world, route: Route, role: str):
-    ids = _ids(world)
+def test_role_gets_expected_status(client, auth, groups_world, route: Route, role: str):
+    world = groups_world
+    ids = {k: str(v) for k, v in _ids(world).items()}
     if role != "anonymous":
         auth.login_as(getattr(world, role))
     url = route.url.format(**ids)

@@ -1,0 +1,37 @@
+"""Who may configure cycles, propose, support and select topics."""
+
+from enum import StrEnum
+
+from sip.access import rule
+from sip.board.services import is_board_member
+from sip.members.models import Role
+
+
+class CyclesPermission(StrEnum):
+    VIEW = "cycles:cycle:view"
+    MANAGE = "cycles:cycle:manage"
+    PROPOSE = "cycles:topic:propose"
+    SUPPORT = "cycles:topic:support"
+    SELECT = "cycles:topic:select"
+
+
+def in_member_area(user) -> bool:
+    """Active members, except invited experts, who see only their own working group."""
+    return user.is_authenticated and user.is_active and user.roles != frozenset({Role.EXPERT})
+
+
+@rule(CyclesPermission.VIEW)
+@rule(CyclesPermission.PROPOSE)
+@rule(CyclesPermission.SUPPORT)
+def _members(user, obj=None) -> bool:
+    return in_member_area(user)
+
+
+@rule(CyclesPermission.MANAGE)
+def _admin(user, obj=None) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+@rule(CyclesPermission.SELECT)
+def _board(user, obj=None) -> bool:
+    return is_board_member(user)
