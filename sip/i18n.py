@@ -1,6 +1,6 @@
 """Language helpers: which languages exist, and picking a translated column."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -14,6 +14,8 @@ def languages() -> tuple[str, ...]:
 def select_locale() -> str:
     """The member's language, else the visitor's choice, else the browser's Accept-Language."""
     langs = languages()
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in langs:
         return current_user.language
     chosen = session.get("lang")

@@ -502,7 +502,6 @@ def _ids(world) -> dict[str, int]:
         "users_group": world.users_seats.id,
         "vacant_seat": world.users_seats.seats[2].id,
         "filled_seat": world.users_seats.seats[0].id,
-        "moderator": world.moderator.id,
     }
 
 

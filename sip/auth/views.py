@@ -64,7 +64,7 @@ def register():
                 "success",
             )
             return see_other(url_for("auth.login"))
-    return render("auth/register.html", form=form, status=422 if form.errors else 200)
+    return render("auth/register.html", form=form, status=422 if request.method == "POST" else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -120,7 +120,7 @@ def forgot_password():
             "success",
         )
         return see_other(url_for("auth.login"))
-    return render("auth/forgot.html", form=form, status=422 if form.errors else 200)
+    return render("auth/forgot.html", form=form, status=422 if request.method == "POST" else 200)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -139,7 +139,7 @@ def reset_password(token: str):
         db.session.commit()
         flash(_("Your password is changed. You can log in with it now."), "success")
         return see_other(url_for("auth.login"))
-    return render("auth/reset.html", form=form, status=422 if form.errors else 200)
+    return render("auth/reset.html", form=form, status=422 if request.method == "POST" else 200)
 
 
 @bp.route("/account", methods=["GET"])

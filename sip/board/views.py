@@ -1,7 +1,7 @@
 """The public board page and the admin's seat configuration."""
 
 import sqlalchemy as sa
-from flask import flash, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -81,7 +81,10 @@ def edit_group(group_id: int | None = None):
             flash(_("Seats saved."), "success")
             return see_other(url_for("board.seats"))
     return render(
-        "board/group_form.html", form=form, group=group, status=422 if form.errors else 200
+        "board/group_form.html",
+        form=form,
+        group=group,
+        status=422 if request.method == "POST" else 200,
     )
 
 

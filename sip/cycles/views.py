@@ -58,7 +58,9 @@ def edit(cycle_id: int | None = None):
             db.session.commit()
             flash(_("Cycle saved."), "success")
             return see_other(url_for("cycles.detail", cycle_id=cycle.id))
-    return render("cycles/form.html", form=form, cycle=cycle, status=422 if form.errors else 200)
+    return render(
+        "cycles/form.html", form=form, cycle=cycle, status=422 if request.method == "POST" else 200
+    )
 
 
 @bp.get("/<int:cycle_id>")
@@ -134,7 +136,7 @@ def propose(cycle_id: int):
     return render(
         "cycles/topic_form.html",
         form=form,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
         **_cycle_context(cycle),
     )
 

@@ -275,7 +275,7 @@ def edit_catalogue(kind: str, row_id: int | None = None):
         kind=kind,
         form=form,
         row=row,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 

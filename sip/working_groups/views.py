@@ -245,7 +245,10 @@ def edit(group_id: int):
         if done:
             return done
     return render(
-        "working_groups/group_form.html", form=form, group=group, status=422 if form.errors else 200
+        "working_groups/group_form.html",
+        form=form,
+        group=group,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -425,7 +428,7 @@ def new_meeting(group_id: int):
         form=form,
         group=group,
         meeting=None,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -463,7 +466,7 @@ def new_small_talk():
         form=form,
         group=None,
         meeting=None,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -509,7 +512,7 @@ def edit_meeting(meeting_id: int):
         form=form,
         group=meeting.group,
         meeting=meeting,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -606,7 +609,7 @@ def new_document(group_id: int):
         form=form,
         group=group,
         document=None,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -659,7 +662,7 @@ def edit_document(document_id: int):
         form=form,
         group=doc.group,
         document=doc,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -768,7 +771,7 @@ def new_recommendation(group_id: int):
         form=form,
         group=group,
         rec=None,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -832,7 +835,7 @@ def edit_recommendation(recommendation_id: int):
         form=form,
         group=rec.group,
         rec=rec,
-        status=422 if form.errors else 200,
+        status=422 if request.method == "POST" else 200,
     )
 
 
