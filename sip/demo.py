@@ -191,6 +191,10 @@ def load_demo() -> dict[str, int]:
     db.session.flush()
 
     created["seats"] = _seats(colleges, named["board@example.org"], generated)
+
+    from sip.cycles.demo import load as load_cycles
+
+    created.update(load_cycles(named, generated))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created

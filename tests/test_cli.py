@@ -16,10 +16,30 @@ NAMED = {
 }
 
 
+def _cycle_models():
+    from sip.cycles.models import Cycle, Topic, TopicSupport
+    from sip.working_groups.models import (
+        GroupMembership,
+        Meeting,
+        RecommendationVersion,
+        WorkingGroup,
+    )
+
+    return (
+        Cycle,
+        Topic,
+        TopicSupport,
+        WorkingGroup,
+        GroupMembership,
+        Meeting,
+        RecommendationVersion,
+    )
+
+
 def counts() -> dict[str, int]:
     return {
         model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        for model in (College, Office, Member, BoardSeat, AuditEntry)
+        for model in (College, Office, Member, BoardSeat, AuditEntry, *_cycle_models())
     }
 
 
@@ -60,10 +80,53 @@ def test_demo_loads_members_accounts_and_seats_and_is_idempotent(app, runner):
     assert len(seats) == 18 and all(s.holder for s in seats)
     assert sum(s.holder.college.code == "A" for s in seats) == 12
 
+    _check_cycles()
+
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0
     assert "nothing changed" in again.output
     assert counts() == first
+
+
+def _check_cycles():
+    from sip.cycles.models import Cycle, Phase, TopicSupport
+    from sip.cycles.services import current_phase
+    from sip.working_groups.models import (
+        GroupRole,
+        Meeting,
+        MeetingKind,
+        Recommendation,
+        WorkingGroup,
+    )
+    from sip.working_groups.services import composition_problems
+
+    past = db.session.scalar(sa.select(Cycle).where(Cycle.name == "SIP 2015"))
+    groups = db.session.scalars(
+        sa.select(WorkingGroup).where(WorkingGroup.cycle_id == past.id)
+    ).all()
+    assert {g.name for g in groups} == {
+        "Becoming a co-operative: for whom and with whom?",
+        "Mutualist, redistributive, solidarity: a viable economic model?",
+        "Creating and developing your business: how? With what tools?",
+        "Is a shared and participatory enterprise realistic?",
+    }
+    for g in groups:
+        assert composition_problems(g) == [], g.name
+        assert any(m.role == GroupRole.COMMUNITY for m in g.members)
+        meetings = db.session.scalars(sa.select(Meeting).where(Meeting.group_id == g.id)).all()
+        assert meetings and all(m.minutes for m in meetings)
+        recs = db.session.scalars(
+            sa.select(Recommendation).where(Recommendation.group_id == g.id)
+        ).all()
+        assert recs and all(len(r.versions) >= 2 for r in recs)
+    talks = db.session.scalars(
+        sa.select(Meeting).where(Meeting.kind == MeetingKind.SMALL_TALK)
+    ).all()
+    assert len({t.office_id for t in talks}) == 2
+    current = db.session.scalar(sa.select(Cycle).where(Cycle.name == "SIP 2026"))
+    assert current_phase(current) == Phase.CALL_FOR_TOPICS
+    supports = db.session.scalar(sa.select(sa.func.count()).select_from(TopicSupport))
+    assert supports > 6
 
 
 def test_demo_if_empty_leaves_a_used_database_alone(app, runner, world):

@@ -501,6 +501,16 @@ def cite_evidence(
     return link
 
 
+def cite_evidence_unchecked(
+    rec: Recommendation, actor: Member, kind: str, target_id: int
+) -> Evidence:
+    """For demo data and imports: link evidence whatever the recommendation's state."""
+    link = Evidence(kind=kind, target_id=target_id, added_by_id=actor.id)
+    rec.evidence.append(link)
+    db.session.flush()
+    return link
+
+
 def remove_evidence(link: Evidence, actor: Member) -> None:
     rec = link.recommendation
     if rec.state not in EDITABLE_STATES:

@@ -11,6 +11,8 @@ from sip.extensions import db
 from tests.conftest import migrated_app, scratch_database
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: The live server's app, for tests that look something up in its database.
+LIVE: dict = {}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,6 +34,7 @@ def live_server(tmp_path_factory):
 
             load_demo()
             db.session.commit()
+        LIVE["app"] = app
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
