@@ -5,6 +5,7 @@ every membership change while it is active, drafting or submitted.
 """
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -274,6 +275,8 @@ def _check_meeting(starts_at: datetime, ends_at: datetime, place: str, online_ur
         raise ServiceError(_l("The meeting must end after it starts."), "ends_at")
     if not place.strip() and not online_url.strip():
         raise ServiceError(_l("Give a place, an online link, or both."), "place")
+    if online_url and urlsplit(online_url).scheme.lower() not in ("http", "https"):
+        raise ServiceError(_l("Enter a full web address, starting with https://"), "online_url")
 
 
 def schedule_meeting(

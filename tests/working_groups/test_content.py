@@ -44,6 +44,7 @@ def test_moderator_schedules_a_meeting_in_brussels_time(client, auth, groups_wor
         ),
         ({"place": "", "online_url": ""}, "Give a place, an online link, or both."),
         ({"online_url": "javascript:alert(1)"}, "Enter a full web address"),
+        ({"online_url": "javascript://example.org/%0aalert(1)"}, "Enter a full web address"),
         ({"starts_at": "tomorrow"}, "Not a valid datetime value."),
         ({"starts_at": ""}, "Enter a date and a time."),
         ({"title": ""}, "This field is required."),
