@@ -81,3 +81,16 @@ def markdown_field(label, *, required: bool = True, max_length: int = 20000):
         filters=[strip],
         validators=[first, Length(max=max_length, message=_l("At most %(max)d characters."))],
     )
+
+
+class YearRange:
+    """Dates between 1900 and 9998: anything else is a typo, and would overflow date arithmetic."""
+
+    def __init__(self, first: int = 1900, last: int = 9998):
+        self.first, self.last = first, last
+
+    def __call__(self, form, field):
+        if field.data is not None and not self.first <= field.data.year <= self.last:
+            raise ValidationError(
+                _l("Enter a year between %(first)d and %(last)d.", first=self.first, last=self.last)
+            )

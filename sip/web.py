@@ -55,6 +55,25 @@ def report(error: ServiceError, form=None) -> None:
         flash(error.message, "error")
 
 
+#: No list has more pages than this; larger page numbers show an empty last page.
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The ``page`` query argument, within 1..MAX_PAGE whatever the visitor typed."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+def list_args() -> dict[str, str]:
+    """The query arguments a pager keeps from page to page (never url_for's own)."""
+    return {
+        k: v
+        for k, v in request.args.items()
+        if v and k not in ("page", "endpoint") and not k.startswith("_")
+    }
+
+
 class RowPagination(Pagination):
     """Like ``db.paginate``, for a select of several columns (items are rows, not objects)."""
 
@@ -72,7 +91,7 @@ class RowPagination(Pagination):
 def paginate_rows(select, per_page: int):
     return RowPagination(
         select=select,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=per_page,
         error_out=False,
     )

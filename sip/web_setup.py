@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
@@ -85,6 +86,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return page(429)
+
+    @app.errorhandler(sa.exc.IntegrityError)
+    def conflict(error):
+        # Two requests raced (a double click): the database kept one; nothing is half-done.
+        db.session.rollback()
+        return page(409)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 08:18:53.530962
+Create Date: 2026-11-28 08:54:43.727020
 
 """
 from alembic import op
@@ -119,6 +119,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('group', 'small_talk', name='meetingkind', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('office_id', sa.Integer(), nullable=True),
+    sa.Column('topic_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('starts_at', sip.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ends_at', sip.db.UTCDateTime(timezone=True), nullable=False),
@@ -133,12 +134,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['group_id'], ['working_group.id'], name=op.f('fk_meeting_group_id_working_group')),
     sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_meeting_office_id_office')),
     sa.ForeignKeyConstraint(['organiser_id'], ['member.id'], name=op.f('fk_meeting_organiser_id_member')),
+    sa.ForeignKeyConstraint(['topic_id'], ['topic.id'], name=op.f('fk_meeting_topic_id_topic')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting'))
     )
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_topic_id'), ['topic_id'], unique=False)
 
     op.create_table('recommendation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -255,6 +258,7 @@ def downgrade():
 
     op.drop_table('recommendation')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_topic_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_starts_at'))
         batch_op.drop_index(batch_op.f('ix_meeting_office_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_group_id'))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, StringField
 from wtforms.validators import Length, Optional
 
-from sip.forms import strip
+from sip.forms import YearRange, strip
 
 
 class AuditFilterForm(FlaskForm):
@@ -24,5 +24,5 @@ class AuditFilterForm(FlaskForm):
     subject_id = StringField(
         _l("Subject id"), filters=[strip], validators=[Optional(), Length(max=12)]
     )
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), YearRange()])
+    until = DateField(_l("Until"), validators=[Optional(), YearRange()])

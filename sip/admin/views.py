@@ -13,7 +13,7 @@ from sip.audit import AuditEntry
 from sip.extensions import db
 from sip.members.models import Member, MemberStatus
 from sip.members.permissions import MembersPermission as P
-from sip.web import render
+from sip.web import list_args, page_number, render
 
 
 @bp.get("/")
@@ -39,7 +39,7 @@ def audit_query(form: AuditFilterForm) -> sa.Select:
         )
     if form.subject_type.data:
         query = query.where(AuditEntry.subject_type == form.subject_type.data)
-    if form.subject_id.data and form.subject_id.data.isdigit():
+    if form.subject_id.data and form.subject_id.data.isascii() and form.subject_id.data.isdigit():
         query = query.where(AuditEntry.subject_id == int(form.subject_id.data))
     # Dates are days in the co-operative's time zone (Europe/Brussels by default).
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -60,9 +60,9 @@ def audit():
     query = audit_query(form) if form.validate() else sa.select(AuditEntry).where(sa.false())
     page = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["AUDIT_PER_PAGE"],
         error_out=False,
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = list_args()
     return render("admin/audit.html", block="results", form=form, page=page, args=args)

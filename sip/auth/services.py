@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from sip import audit, mail
 from sip.db import utcnow
@@ -16,11 +17,14 @@ from sip.members import services as members
 from sip.members.models import Member, MemberStatus
 
 _RESET_SALT = "sip.password-reset"
+_DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> Member:
     """Return the member whose credentials these are, or raise with the reason to show."""
     member = members.find_by_email(email)
+    if member is None:
+        check_password_hash(_DUMMY_HASH, password)  # the same work, so timing tells nothing
     if member is None or not member.check_password(password):
         audit.record("auth.login_failed", member, actor=None, email=members.normalise_email(email))
         raise ServiceError(_l("Wrong email address or password."))

@@ -77,6 +77,11 @@ def configure_group(
             )
         for seat in vacant:
             group.seats.remove(seat)
+        db.session.flush()
+        # Renumber in two steps so that no two seats share a number in between.
+        for seat in group.seats:
+            seat.number = -seat.number
+        db.session.flush()
         for number, seat in enumerate(group.seats, start=1):
             seat.number = number
     db.session.flush()
@@ -107,8 +112,21 @@ def assign_seat(seat: BoardSeat, member: Member, actor: Member) -> None:
 
 
 def vacate_seat(seat: BoardSeat, actor: Member) -> None:
+    """Free a seat, unless a working group still needs its holder as a board member."""
+    from sip.working_groups.services import groups_needing
+
     if seat.holder is None:
         raise ServiceError(_l("This seat is already vacant."))
+    needed = groups_needing(seat.holder, as_board_member=True)
+    if needed:
+        raise ServiceError(
+            _l(
+                "%(name)s is needed as a board member by the working group “%(group)s”: find another "
+                "board member for it first.",
+                name=seat.holder.name,
+                group=needed[0].name,
+            )
+        )
     audit.record("seat.vacated", seat, actor=actor, member_id=seat.holder_id)
     seat.holder = None
     seat.assigned_at = None

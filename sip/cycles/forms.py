@@ -7,11 +7,11 @@ from wtforms.validators import InputRequired, Optional
 
 from sip.auth.forms import REQUIRED
 from sip.cycles.models import TOPIC_STATUS_LABELS, TopicStatus
-from sip.forms import markdown_field, title_field
+from sip.forms import YearRange, markdown_field, title_field
 
 
 def _date(label):
-    return DateField(label, validators=[InputRequired(_l("Enter a date."))])
+    return DateField(label, validators=[InputRequired(_l("Enter a date.")), YearRange()])
 
 
 class CycleForm(FlaskForm):

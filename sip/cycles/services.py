@@ -32,7 +32,7 @@ def current_phase(cycle: Cycle) -> Phase:
     return cycle.phase_on(local_today())
 
 
-def _require_phase(cycle: Cycle, *phases: Phase) -> None:
+def require_phase(cycle: Cycle, *phases: Phase) -> None:
     phase = current_phase(cycle)
     if phase not in phases:
         raise ServiceError(
@@ -71,7 +71,7 @@ def save_cycle(
 
 def propose_topic(cycle: Cycle, author: Member, *, title: str, description: str) -> Topic:
     """A member puts a topic forward during the call for topics."""
-    _require_phase(cycle, Phase.CALL_FOR_TOPICS)
+    require_phase(cycle, Phase.CALL_FOR_TOPICS)
     topic = Topic(cycle_id=cycle.id, title=title, description=description, author=author)
     db.session.add(topic)
     db.session.flush()
@@ -97,7 +97,7 @@ def support_of(topic: Topic, member: Member) -> TopicSupport | None:
 
 def support_topic(topic: Topic, member: Member) -> None:
     """One support per member and topic, during the call for topics."""
-    _require_phase(topic.cycle, Phase.CALL_FOR_TOPICS)
+    require_phase(topic.cycle, Phase.CALL_FOR_TOPICS)
     if topic.status != TopicStatus.PROPOSED:
         raise ServiceError(_l("Only proposed topics can be supported."))
     if topic.author_id == member.id:
@@ -109,7 +109,7 @@ def support_topic(topic: Topic, member: Member) -> None:
 
 
 def withdraw_support(topic: Topic, member: Member) -> None:
-    _require_phase(topic.cycle, Phase.CALL_FOR_TOPICS)
+    require_phase(topic.cycle, Phase.CALL_FOR_TOPICS)
     support = support_of(topic, member)
     if support is None:
         raise ServiceError(_l("You do not support this topic."))
@@ -156,7 +156,7 @@ def select_topic(
     and its moderator (a permanent employee with the moderator role)."""
     from sip.working_groups.services import create_group
 
-    _require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
+    require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
     if topic.status != TopicStatus.PROPOSED:
         raise ServiceError(_l("Only proposed topics can be selected."))
     limit = current_app.config["WG_MAX_GROUPS_PER_CYCLE"]
@@ -194,7 +194,7 @@ def _selected_count(cycle: Cycle) -> int:
 
 def decline_topic(topic: Topic, actor: Member, note: str) -> None:
     """The board does not select a topic, and says why."""
-    _require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
+    require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
     if topic.status != TopicStatus.PROPOSED:
         raise ServiceError(_l("Only proposed topics can be declined."))
     topic.status = TopicStatus.NOT_SELECTED

@@ -20,7 +20,7 @@ from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.models import Member, MemberStatus, Role, RoleGrant
-from sip.web import paginate_rows, render, report, see_other
+from sip.web import list_args, paginate_rows, render, report, see_other
 from sip.working_groups.models import WorkingGroup
 
 
@@ -102,7 +102,7 @@ def topics(cycle_id: int):
             )
         )
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = list_args()
     return render(
         "cycles/topics.html",
         block="results",
@@ -187,7 +187,7 @@ def _topic_action(topic_id: int, action, success: str):
         return _topic_page(db.get_or_404(Topic, topic_id), status=422)
     db.session.commit()
     flash(success, "success")
-    return see_other(request.form.get("next") or url_for("cycles.topic", topic_id=topic.id))
+    return see_other(url_for("cycles.topic", topic_id=topic.id))
 
 
 @bp.post("/topics/<int:topic_id>/support")

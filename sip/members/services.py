@@ -153,9 +153,21 @@ def grant_role(member: Member, role: Role, actor: Member) -> None:
 
 
 def revoke_role(member: Member, role: Role, actor: Member) -> None:
+    from sip.working_groups.services import groups_needing
+
     grant = next((g for g in member.role_grants if g.role == role), None)
     if grant is None:
         raise ServiceError(_l("This member does not have this role."))
+    if role == Role.MODERATOR:
+        needed = groups_needing(member, as_board_member=False)
+        if needed:
+            raise ServiceError(
+                _l(
+                    "%(name)s moderates the working group “%(group)s”: appoint another moderator first.",
+                    name=member.name,
+                    group=needed[0].name,
+                )
+            )
     if role == Role.ADMIN:
         _refuse_if_last_admin(member)
     member.role_grants.remove(grant)
@@ -207,9 +219,13 @@ def save_office(office: Office | None, actor: Member, **values) -> Office:
 
 def delete_office(office: Office, actor: Member) -> None:
     """Remove an office that no member belongs to."""
+    from sip.working_groups.models import Meeting
+
     used = db.session.scalar(sa.select(sa.func.count()).where(Member.office_id == office.id))
     if used:
         raise ServiceError(_l("This office still has members: move them first."))
+    if db.session.scalar(sa.select(sa.func.count()).where(Meeting.office_id == office.id)):
+        raise ServiceError(_l("This office has small talks: it is kept for their history."))
     audit.record("office.deleted", office, actor=actor, code=office.code)
     db.session.delete(office)
 

@@ -21,7 +21,7 @@ from sip.members.forms import (
 )
 from sip.members.models import College, Member, MemberStatus, Office, Role
 from sip.members.permissions import MembersPermission as P
-from sip.web import render, report, see_other
+from sip.web import list_args, page_number, render, report, see_other
 
 
 def member_query(filters: MemberFilterForm) -> sa.Select:
@@ -53,11 +53,11 @@ def index():
     query = member_query(filters) if valid else sa.select(Member).where(sa.false())
     page = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["MEMBERS_PER_PAGE"],
         error_out=False,
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = list_args()
     return render(
         "members/index.html",
         block="results",

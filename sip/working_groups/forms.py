@@ -1,5 +1,6 @@
 """Forms for working groups, meetings, documents and recommendations."""
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,7 +15,8 @@ from wtforms.validators import URL, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sip.auth.forms import REQUIRED, email_field
-from sip.forms import ModelSelectField, markdown_field, strip, title_field
+from sip.extensions import db
+from sip.forms import ModelSelectField, YearRange, markdown_field, strip, title_field
 from sip.members.models import Office
 from sip.working_groups.models import SPECIALIST_KIND_LABELS, SpecialistKind
 
@@ -22,7 +24,9 @@ from sip.working_groups.models import SPECIALIST_KIND_LABELS, SpecialistKind
 class GroupForm(FlaskForm):
     name = title_field(_l("Name"))
     mandate = markdown_field(_l("Mandate: the question the group must answer (Markdown)"))
-    deadline = DateField(_l("Deadline"), validators=[InputRequired(_l("Enter a date."))])
+    deadline = DateField(
+        _l("Deadline"), validators=[InputRequired(_l("Enter a date.")), YearRange()]
+    )
 
 
 class JoinForm(FlaskForm):
@@ -41,7 +45,9 @@ class EmailForm(FlaskForm):
 
 def _when(label):
     return DateTimeLocalField(
-        label, format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Enter a date and a time."))]
+        label,
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Enter a date and a time.")), YearRange()],
     )
 
 
@@ -66,12 +72,36 @@ class MeetingForm(FlaskForm):
     agenda = markdown_field(_l("Agenda (Markdown)"), required=False)
 
 
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 class SmallTalkForm(MeetingForm):
     office = ModelSelectField(_l("Office"), model=Office)
+    topic = SelectField(_l("Topic (optional)"), coerce=_optional_int, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.office.load_choices()
+        from sip.cycles.models import Topic, TopicStatus
+
+        rows = db.session.scalars(
+            sa.select(Topic)
+            .where(Topic.status.in_([TopicStatus.PROPOSED, TopicStatus.SELECTED]))
+            .order_by(Topic.created_at.desc())
+            .limit(200)
+        ).all()
+        self._topics = {t.id: t for t in rows}
+        self.topic.choices = [("", _l("No particular topic"))] + [(t.id, t.title) for t in rows]
+
+    @property
+    def topic_object(self):
+        return self._topics.get(self.topic.data)
 
 
 class MinutesForm(FlaskForm):

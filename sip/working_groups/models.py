@@ -158,6 +158,8 @@ class Meeting(db.Model):
         sa.ForeignKey("working_group.id"), index=True
     )
     office_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("office.id"), index=True)
+    #: The topic a small talk is about (optional).
+    topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("topic.id"), index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
@@ -170,6 +172,7 @@ class Meeting(db.Model):
 
     group: so.Mapped[WorkingGroup | None] = so.relationship(lazy="joined")
     office: so.Mapped[Office | None] = so.relationship(lazy="joined")
+    topic = so.relationship("Topic", lazy="joined")
     organiser: so.Mapped[Member] = so.relationship(lazy="joined")
     registrations: so.Mapped[list["MeetingRegistration"]] = so.relationship(
         back_populates="meeting", lazy="selectin", order_by="MeetingRegistration.id"

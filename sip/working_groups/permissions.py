@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sip.access import rule
 from sip.cycles.permissions import in_member_area
+from sip.cycles.services import eligible_moderator
 from sip.members.models import Role
 from sip.working_groups.models import (
     EDITABLE_STATES,
@@ -45,7 +46,12 @@ def is_group_member(user, group: WorkingGroup) -> bool:
 
 
 def is_group_moderator(user, group: WorkingGroup) -> bool:
-    return user.is_authenticated and group.role_of(user) == GroupRole.MODERATOR and user.is_active
+    """The group's moderator, as long as they are still a staff member with the moderator role."""
+    return (
+        user.is_authenticated
+        and group.role_of(user) == GroupRole.MODERATOR
+        and eligible_moderator(user)
+    )
 
 
 @rule(GroupsPermission.LIST, anonymous=True)

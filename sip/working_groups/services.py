@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from sip import audit
 from sip.board.services import is_board_member
-from sip.cycles.services import eligible_moderator
+from sip.cycles.models import Phase
+from sip.cycles.services import eligible_moderator, require_phase
 from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
@@ -24,6 +25,8 @@ from sip.working_groups.models import (
     GROUP_STATE_LABELS,
     GROUP_TRANSITIONS,
     OPEN_STATES,
+    RECOMMENDATION_STATE_LABELS,
+    RECOMMENDATION_TRANSITIONS,
     Document,
     DocumentRevision,
     Evidence,
@@ -41,6 +44,9 @@ from sip.working_groups.models import (
     SpecialistRequest,
     WorkingGroup,
 )
+
+#: Phases of the cycle in which groups form and write: a group may be selected during the call.
+WORKING_PHASES = (Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
 
 # -- groups and their composition ----------------------------------------------------------
 
@@ -116,6 +122,27 @@ def _refuse_if_breaks_composition(group: WorkingGroup, without: GroupMembership)
         )
 
 
+def groups_needing(member: Member, *, as_board_member: bool) -> list[WorkingGroup]:
+    """Groups whose composition rules need this member (as moderator, or as a board member)."""
+    role = GroupRole.BOARD if as_board_member else GroupRole.MODERATOR
+    memberships = db.session.scalars(
+        sa.select(GroupMembership)
+        .join(WorkingGroup, WorkingGroup.id == GroupMembership.group_id)
+        .where(
+            GroupMembership.member_id == member.id,
+            GroupMembership.status == MembershipStatus.ACCEPTED,
+            GroupMembership.role == role,
+            WorkingGroup.state.in_(COMPOSED_STATES),
+        )
+    ).all()
+    needed = []
+    for ms in memberships:
+        remaining = [m for m in ms.group.members if m.id != ms.id]
+        if composition_problems(ms.group, remaining):
+            needed.append(ms.group)
+    return needed
+
+
 def transition(group: WorkingGroup, to: GroupState, actor: Member) -> None:
     """Move a group along its transition table; activation checks the composition,
     submission submits the group's recommendations to the board."""
@@ -137,6 +164,7 @@ def transition(group: WorkingGroup, to: GroupState, actor: Member) -> None:
                 )
             )
     if to == GroupState.SUBMITTED:
+        require_phase(group.cycle, *WORKING_PHASES, Phase.BOARD_REVIEW)
         _submit_recommendations(group, actor)
     before = group.state
     group.state = to
@@ -158,6 +186,7 @@ def request_to_join(group: WorkingGroup, member: Member, message: str = "") -> G
     """A member asks to join; the moderator accepts or declines."""
     if group.state not in OPEN_STATES:
         raise ServiceError(_l("This group does not take new members now."))
+    require_phase(group.cycle, *WORKING_PHASES)
     existing = group.membership_of(member)
     if existing is not None and existing.status == MembershipStatus.ACCEPTED:
         raise ServiceError(_l("You are already a member of this group."))
@@ -263,6 +292,16 @@ def appoint_moderator(group: WorkingGroup, member: Member, actor: Member) -> Non
         ms = GroupMembership(member=member, role=GroupRole.MODERATOR)
         group.memberships.append(ms)
     ms.role, ms.status, ms.decided_at = GroupRole.MODERATOR, MembershipStatus.ACCEPTED, utcnow()
+    if group.state in COMPOSED_STATES:
+        problems = composition_problems(group)
+        if problems:
+            raise ServiceError(
+                _l(
+                    "Refused: with this change, %(problems)s",
+                    problems=" ".join(str(p) for p in problems),
+                ),
+                "email",
+            )
     db.session.flush()
     audit.record("group.moderator_appointed", group, actor=actor, member_id=member.id)
 
@@ -284,6 +323,7 @@ def schedule_meeting(
     *,
     group: WorkingGroup | None = None,
     office: Office | None = None,
+    topic=None,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -300,6 +340,7 @@ def schedule_meeting(
         kind=kind,
         group=group,
         office=office,
+        topic=topic,
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -434,6 +475,7 @@ def create_recommendation(
 ):
     if group.state not in (GroupState.ACTIVE, GroupState.DRAFTING):
         raise ServiceError(_l("Recommendations are written while the group is active or drafting."))
+    require_phase(group.cycle, *WORKING_PHASES)
     rec = Recommendation(group=group)
     rec.versions.append(
         RecommendationVersion(number=1, title=title, text=text, rationale=rationale, author=actor)
@@ -452,11 +494,12 @@ def revise_recommendation(
         raise ServiceError(
             _l("This recommendation has been submitted: only the board's decision changes it.")
         )
-    if rec.state == RecommendationState.DRAFT and rec.group.state not in (
-        GroupState.ACTIVE,
-        GroupState.DRAFTING,
-    ):
-        raise ServiceError(_l("Recommendations are written while the group is active or drafting."))
+    if rec.state == RecommendationState.DRAFT:
+        if rec.group.state not in (GroupState.ACTIVE, GroupState.DRAFTING):
+            raise ServiceError(
+                _l("Recommendations are written while the group is active or drafting.")
+            )
+        require_phase(rec.group.cycle, *WORKING_PHASES)
     current = rec.current
     if (title, text, rationale) == (current.title, current.text, current.rationale):
         return None
@@ -478,8 +521,33 @@ def _submit_recommendations(group: WorkingGroup, actor: Member) -> None:
         raise ServiceError(_l("The group has no draft recommendation to submit."))
     now = utcnow()
     for rec in drafts:
-        rec.state, rec.submitted_at = RecommendationState.SUBMITTED, now
-        audit.record("recommendation.submitted", rec, actor=actor, version=rec.current.number)
+        move_recommendation(rec, RecommendationState.SUBMITTED, actor)
+        rec.submitted_at = now
+
+
+def move_recommendation(
+    rec: Recommendation, to: RecommendationState, actor: Member, **details
+) -> None:
+    """Move a recommendation along RECOMMENDATION_TRANSITIONS; every other move is refused."""
+    if to not in RECOMMENDATION_TRANSITIONS[rec.state]:
+        raise ServiceError(
+            _l(
+                "A recommendation that is “%(current)s” cannot become “%(target)s”.",
+                current=RECOMMENDATION_STATE_LABELS[rec.state],
+                target=RECOMMENDATION_STATE_LABELS[to],
+            )
+        )
+    before = rec.state
+    rec.state = to
+    audit.record(
+        "recommendation.state_changed",
+        rec,
+        actor=actor,
+        before=before,
+        after=to,
+        version=rec.current.number,
+        **details,
+    )
 
 
 def cite_evidence(

@@ -18,7 +18,7 @@ from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.services import find_by_email
-from sip.web import render, report, see_other
+from sip.web import list_args, page_number, render, report, see_other
 from sip.working_groups import bp, ical, services
 from sip.working_groups.diff import render_diff
 from sip.working_groups.forms import (
@@ -145,8 +145,10 @@ def index():
     state = request.args.get("state", "")
     if state in GroupState.__members__.values():
         query = query.where(WorkingGroup.state == state)
-    page = db.paginate(query, per_page=current_app.config["GROUPS_PER_PAGE"], error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["GROUPS_PER_PAGE"], error_out=False
+    )
+    args = list_args()
     return render(
         "working_groups/index.html",
         page=page,
@@ -455,7 +457,10 @@ def new_small_talk():
 
         def schedule():
             holder["meeting"] = services.schedule_meeting(
-                current_user, office=form.office.object, **_meeting_values(form)
+                current_user,
+                office=form.office.object,
+                topic=form.topic_object,
+                **_meeting_values(form),
             )
 
         done = _run(form, schedule, _("The small talk is scheduled."), "")
@@ -733,8 +738,10 @@ def recommendations():
     state = request.args.get("state", "")
     if state in RecommendationState.__members__.values():
         query = query.where(Recommendation.state == state)
-    page = db.paginate(query, per_page=current_app.config["GROUPS_PER_PAGE"], error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["GROUPS_PER_PAGE"], error_out=False
+    )
+    args = list_args()
     return render(
         "working_groups/recommendations.html",
         page=page,
