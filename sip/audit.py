@@ -36,7 +36,9 @@ class AuditEntry(db.Model):
     details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
     ip_address: so.Mapped[str | None] = so.mapped_column(sa.String(45))
 
-    actor = so.relationship("Member", lazy="joined")
+    #: selectin, not joined: an outer join to member (itself joined to college and office)
+    #: makes SQLite scan every member.
+    actor = so.relationship("Member", lazy="selectin")
 
     __table_args__ = (sa.Index("ix_audit_entry_subject", "subject_type", "subject_id"),)
 

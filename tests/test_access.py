@@ -121,7 +121,9 @@ ROUTES = [
     ),
     Route("members.reactivate", "POST", "/members/{member}/reactivate", ADMIN, 422),
     Route("members.grant_role", "POST", "/members/{member}/roles", ADMIN, 303, {"role": "expert"}),
-    Route("members.revoke_role", "POST", "/members/{moderator}/roles/moderator/revoke", ADMIN, 303),
+    Route(
+        "members.revoke_role", "POST", "/members/{chair}/roles/assembly_chair/revoke", ADMIN, 303
+    ),
     Route("members.catalogue", "GET", "/members/colleges", ADMIN),
     Route("members.catalogue", "GET", "/members/offices", ADMIN),
     Route("members.edit_catalogue", "GET", "/members/colleges/new", ADMIN),
@@ -497,6 +499,7 @@ def _ids(world) -> dict[str, int]:
         "member": world.member.id,
         "applicant": world.applicant.id,
         "moderator": world.moderator.id,
+        "chair": world.chair.id,
         "college_a": world.colleges["A"].id,
         "office_ant": world.offices["ANT"].id,
         "users_group": world.users_seats.id,

@@ -58,4 +58,4 @@ class BoardSeat(db.Model):
     assigned_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     group: so.Mapped[SeatGroup] = so.relationship(back_populates="seats")
-    holder: so.Mapped[Member | None] = so.relationship(lazy="joined")
+    holder: so.Mapped[Member | None] = so.relationship(lazy="selectin")

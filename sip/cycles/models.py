@@ -124,7 +124,7 @@ class Topic(db.Model):
     decision_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     cycle: so.Mapped[Cycle] = so.relationship(back_populates="topics")
-    author: so.Mapped[Member] = so.relationship(lazy="joined")
+    author: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class TopicSupport(db.Model):

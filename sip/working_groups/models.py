@@ -132,7 +132,7 @@ class GroupMembership(db.Model):
     decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     group: so.Mapped[WorkingGroup] = so.relationship(back_populates="memberships")
-    member: so.Mapped[Member] = so.relationship(lazy="joined")
+    member: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class MeetingKind(StrEnum):
@@ -170,10 +170,10 @@ class Meeting(db.Model):
     organiser_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    group: so.Mapped[WorkingGroup | None] = so.relationship(lazy="joined")
+    group: so.Mapped[WorkingGroup | None] = so.relationship(lazy="selectin")
     office: so.Mapped[Office | None] = so.relationship(lazy="joined")
-    topic = so.relationship("Topic", lazy="joined")
-    organiser: so.Mapped[Member] = so.relationship(lazy="joined")
+    topic = so.relationship("Topic", lazy="selectin")
+    organiser: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
     registrations: so.Mapped[list["MeetingRegistration"]] = so.relationship(
         back_populates="meeting", lazy="selectin", order_by="MeetingRegistration.id"
     )
@@ -193,7 +193,7 @@ class MeetingRegistration(db.Model):
     attended: so.Mapped[bool | None] = so.mapped_column()
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="registrations")
-    member: so.Mapped[Member] = so.relationship(lazy="joined")
+    member: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class Document(db.Model):
@@ -230,7 +230,7 @@ class DocumentRevision(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     document: so.Mapped[Document] = so.relationship(back_populates="revisions")
-    author: so.Mapped[Member] = so.relationship(lazy="joined")
+    author: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class SpecialistKind(StrEnum):
@@ -259,7 +259,7 @@ class SpecialistRequest(db.Model):
     outcome: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     outcome_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    requested_by: so.Mapped[Member] = so.relationship(lazy="joined")
+    requested_by: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class RecommendationState(StrEnum):
@@ -365,7 +365,7 @@ class RecommendationVersion(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     recommendation: so.Mapped[Recommendation] = so.relationship(back_populates="versions")
-    author: so.Mapped[Member] = so.relationship(lazy="joined")
+    author: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class Evidence(db.Model):
