@@ -95,3 +95,23 @@ def paginate_rows(select, per_page: int):
         per_page=per_page,
         error_out=False,
     )
+
+
+def run_form(form, action, success: str, target):
+    """Validate ``form``, call one service, commit, say so and redirect (303).
+
+    On a refusal (ServiceError) roll back and show why beside the field; return None
+    so that the view shows the page again. ``target`` is a URL, or a function of the
+    service's result that gives one (for what the service created).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except ServiceError as error:
+        db.session.rollback()
+        report(error, form)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return see_other(target(result) if callable(target) else target)

@@ -176,3 +176,28 @@ def test_every_table_is_created_by_migrations(app):
         "seat_group",
         "board_seat",
     } <= set(inspector.get_table_names())
+
+
+def test_home_page_gathers_the_members_cycles_groups_and_meetings(client, auth, groups_world):
+    w = groups_world
+    auth.login_as(w.group_member)
+    client.post(f"/working-groups/meetings/{w.future_meeting.id}/register")
+    html = client.get("/").get_data(as_text=True)
+    assert "SIP Test" in html and "propose or support topics" in html
+    assert "Becoming a co-operative" in html and "Community members" in html
+    assert "Second meeting" in html
+    assert "Small talk in Brussels" in html  # an invitation: the member's office
+
+
+def test_home_page_queries_do_not_grow(client, auth, groups_world, count_queries):
+    from tests import factories
+
+    w = groups_world
+    auth.login_as(w.group_member)
+    with count_queries() as few:
+        client.get("/")
+    for i in range(8):
+        factories.group(w.cycle, w.moderator, name=f"G{i}", members=[(w.group_member, "community")])
+    with count_queries() as many:
+        client.get("/")
+    assert len(many) == len(few)

@@ -1,7 +1,7 @@
 """Cycle pages, topics, their support and the board's selection."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,11 +16,10 @@ from sip.cycles.forms import (
 )
 from sip.cycles.models import PHASE_LABELS, Cycle, Phase, Topic
 from sip.cycles.permissions import CyclesPermission as P
-from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.models import Member, MemberStatus, Role, RoleGrant
-from sip.web import list_args, paginate_rows, render, report, see_other
+from sip.web import list_args, paginate_rows, render, run_form
 from sip.working_groups.models import WorkingGroup
 
 
@@ -47,17 +46,15 @@ def edit(cycle_id: int | None = None):
     """
     cycle = db.get_or_404(Cycle, cycle_id) if cycle_id is not None else None
     form = CycleForm(obj=cycle)
-    if form.validate_on_submit():
-        values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-        try:
-            cycle = services.save_cycle(cycle, current_user, **values)
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(_("Cycle saved."), "success")
-            return see_other(url_for("cycles.detail", cycle_id=cycle.id))
+    values = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    done = run_form(
+        form,
+        lambda: services.save_cycle(cycle, current_user, **values),
+        _("Cycle saved."),
+        lambda saved: url_for("cycles.detail", cycle_id=saved.id),
+    )
+    if done:
+        return done
     return render(
         "cycles/form.html", form=form, cycle=cycle, status=422 if request.method == "POST" else 200
     )
@@ -121,18 +118,16 @@ def topics(cycle_id: int):
 def propose(cycle_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
     form = TopicForm()
-    if form.validate_on_submit():
-        try:
-            topic = services.propose_topic(
-                cycle, current_user, title=form.title.data, description=form.description.data
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(_("Your topic is proposed. Other members can now support it."), "success")
-            return see_other(url_for("cycles.topic", topic_id=topic.id))
+    done = run_form(
+        form,
+        lambda: services.propose_topic(
+            cycle, current_user, title=form.title.data, description=form.description.data
+        ),
+        _("Your topic is proposed. Other members can now support it."),
+        lambda topic: url_for("cycles.topic", topic_id=topic.id),
+    )
+    if done:
+        return done
     return render(
         "cycles/topic_form.html",
         form=form,
@@ -177,17 +172,10 @@ def topic(topic_id: int):
 
 def _topic_action(topic_id: int, action, success: str):
     topic = db.get_or_404(Topic, topic_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(topic)
-    except ServiceError as error:
-        db.session.rollback()
-        report(error)
-        return _topic_page(db.get_or_404(Topic, topic_id), status=422)
-    db.session.commit()
-    flash(success, "success")
-    return see_other(url_for("cycles.topic", topic_id=topic.id))
+    done = run_form(
+        ConfirmForm(), lambda: action(topic), success, url_for("cycles.topic", topic_id=topic.id)
+    )
+    return done or _topic_page(db.get_or_404(Topic, topic_id), status=422)
 
 
 @bp.post("/topics/<int:topic_id>/support")
@@ -216,23 +204,21 @@ def select(topic_id: int):
     form = SelectTopicForm()
     choices = _moderator_choices()
     form.moderator.choices = choices
-    if form.validate_on_submit():
-        try:
-            group = services.select_topic(
-                topic,
-                current_user,
-                name=form.name.data,
-                mandate=form.mandate.data,
-                deadline=form.deadline.data,
-                moderator=db.session.get(Member, form.moderator.data),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(_("The topic is selected: its working group is created."), "success")
-            return see_other(url_for("working_groups.group", group_id=group.id))
+    done = run_form(
+        form,
+        lambda: services.select_topic(
+            topic,
+            current_user,
+            name=form.name.data,
+            mandate=form.mandate.data,
+            deadline=form.deadline.data,
+            moderator=db.session.get(Member, form.moderator.data),
+        ),
+        _("The topic is selected: its working group is created."),
+        lambda group: url_for("working_groups.group", group_id=group.id),
+    )
+    if done:
+        return done
     return _topic_page(db.get_or_404(Topic, topic_id), status=422, select_form=form)
 
 
@@ -241,14 +227,12 @@ def select(topic_id: int):
 def decline(topic_id: int):
     topic = db.get_or_404(Topic, topic_id)
     form = DeclineTopicForm()
-    if form.validate_on_submit():
-        try:
-            services.decline_topic(topic, current_user, form.note.data)
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(_("The topic is marked as not selected."), "success")
-            return see_other(url_for("cycles.topic", topic_id=topic.id))
+    done = run_form(
+        form,
+        lambda: services.decline_topic(topic, current_user, form.note.data),
+        _("The topic is marked as not selected."),
+        url_for("cycles.topic", topic_id=topic.id),
+    )
+    if done:
+        return done
     return _topic_page(db.get_or_404(Topic, topic_id), status=422, decline_form=form)

@@ -21,7 +21,7 @@ from sip.members.forms import (
 )
 from sip.members.models import College, Member, MemberStatus, Office, Role
 from sip.members.permissions import MembersPermission as P
-from sip.web import list_args, page_number, render, report, see_other
+from sip.web import list_args, page_number, render, report, run_form, see_other
 
 
 def member_query(filters: MemberFilterForm) -> sa.Select:
@@ -100,18 +100,8 @@ def detail(member_id: int):
 
 
 def _act(member: Member, form, action, success: str):
-    """Run one service on a valid form; show the refusal otherwise. Changes nothing on error."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return see_other(url_for("members.detail", member_id=member.id))
-    return None
+    """Run one service on a valid form, back to the member's page; None shows the refusal."""
+    return run_form(form, action, success, url_for("members.detail", member_id=member.id))
 
 
 @bp.post("/<int:member_id>/membership")

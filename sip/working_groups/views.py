@@ -7,7 +7,7 @@ id in the URL answers 404.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import abort, current_app, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.services import find_by_email
-from sip.web import list_args, page_number, render, report, see_other
+from sip.web import list_args, page_number, render, run_form
 from sip.working_groups import bp, ical, services
 from sip.working_groups.diff import render_diff
 from sip.working_groups.forms import (
@@ -102,26 +102,6 @@ def _membership(group: WorkingGroup, membership_id: int) -> GroupMembership:
     if membership.group_id != group.id:
         abort(404)
     return membership
-
-
-def _run(form, action, success: str, target: str):
-    """Validate, call one service, commit and redirect; on refusal roll back and show why.
-
-    Returns None when the page must be shown again with the errors.
-    """
-    if form.validate_on_submit():
-        try:
-            action()
-        except ServiceError as error:
-            db.session.rollback()
-            report(error, form)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return see_other(target)
-    elif not form.errors:
-        abort(400)
-    return None
 
 
 # -- groups ------------------------------------------------------------------------------
@@ -232,7 +212,7 @@ def edit(group_id: int):
     group = _group(group_id)
     form = GroupForm(obj=group)
     if request.method == "POST":
-        done = _run(
+        done = run_form(
             form,
             lambda: services.update_group(
                 group,
@@ -267,7 +247,7 @@ def change_state(group_id: int, to: str):
     except ValueError:
         abort(404)
     form = ConfirmForm()
-    done = _run(
+    done = run_form(
         form,
         lambda: services.transition(group, target, current_user),
         _("The group is now “%(state)s”.", state=GROUP_STATE_LABELS[target]),
@@ -281,7 +261,7 @@ def change_state(group_id: int, to: str):
 def join(group_id: int):
     group = _group(group_id)
     form = JoinForm()
-    done = _run(
+    done = run_form(
         form,
         lambda: services.request_to_join(group, current_user, form.message.data or ""),
         _("Your request is sent to the group's moderator."),
@@ -297,7 +277,7 @@ def leave(group_id: int):
     membership = group.membership_of(current_user)
     if membership is None:
         abort(403)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.remove_member(membership, current_user),
         _("You have left the group."),
@@ -312,7 +292,7 @@ def accept(group_id: int, membership_id: int):
     """:raise 404: for a request of another group."""
     group = _group(group_id)
     membership = _membership(group, membership_id)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.accept_request(membership, current_user),
         _("%(name)s joins the group.", name=membership.member.name),
@@ -328,7 +308,7 @@ def decline(group_id: int, membership_id: int):
     group = _group(group_id)
     membership = _membership(group, membership_id)
     form = ReasonForm()
-    done = _run(
+    done = run_form(
         form,
         lambda: services.decline_request(membership, current_user, form.reason.data),
         _("The request is declined."),
@@ -343,7 +323,7 @@ def remove(group_id: int, membership_id: int):
     """:raise 404: for a member of another group."""
     group = _group(group_id)
     membership = _membership(group, membership_id)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.remove_member(membership, current_user),
         _("%(name)s is no longer in the group.", name=membership.member.name),
@@ -364,7 +344,7 @@ def _by_email(form) -> object:
 def invite_expert(group_id: int):
     group = _group(group_id)
     form = EmailForm(prefix="expert")
-    done = _run(
+    done = run_form(
         form,
         lambda: services.invite_expert(group, _by_email(form), current_user),
         _("The expert is invited to the group."),
@@ -378,7 +358,7 @@ def invite_expert(group_id: int):
 def appoint_moderator(group_id: int):
     group = _group(group_id)
     form = EmailForm(prefix="moderator")
-    done = _run(
+    done = run_form(
         form,
         lambda: services.appoint_moderator(group, _by_email(form), current_user),
         _("The group has a new moderator."),
@@ -415,16 +395,14 @@ def new_meeting(group_id: int):
     group = _group(group_id)
     form = MeetingForm()
     if request.method == "POST":
-        holder = {}
-
-        def schedule():
-            holder["meeting"] = services.schedule_meeting(
-                current_user, group=group, **_meeting_values(form)
-            )
-
-        done = _run(form, schedule, _("The meeting is scheduled."), "")
+        done = run_form(
+            form,
+            lambda: services.schedule_meeting(current_user, group=group, **_meeting_values(form)),
+            _("The meeting is scheduled."),
+            lambda created: url_for("working_groups.meeting", meeting_id=created.id),
+        )
         if done:
-            return see_other(url_for("working_groups.meeting", meeting_id=holder["meeting"].id))
+            return done
     return render(
         "working_groups/meeting_form.html",
         form=form,
@@ -453,19 +431,19 @@ def small_talks():
 def new_small_talk():
     form = SmallTalkForm()
     if request.method == "POST":
-        holder = {}
-
-        def schedule():
-            holder["meeting"] = services.schedule_meeting(
+        done = run_form(
+            form,
+            lambda: services.schedule_meeting(
                 current_user,
                 office=form.office.object,
                 topic=form.topic_object,
                 **_meeting_values(form),
-            )
-
-        done = _run(form, schedule, _("The small talk is scheduled."), "")
+            ),
+            _("The small talk is scheduled."),
+            lambda created: url_for("working_groups.meeting", meeting_id=created.id),
+        )
         if done:
-            return see_other(url_for("working_groups.meeting", meeting_id=holder["meeting"].id))
+            return done
     return render(
         "working_groups/meeting_form.html",
         form=form,
@@ -504,7 +482,7 @@ def edit_meeting(meeting_id: int):
         form.starts_at.data = _utc_to_local(meeting.starts_at)
         form.ends_at.data = _utc_to_local(meeting.ends_at)
     else:
-        done = _run(
+        done = run_form(
             form,
             lambda: services.update_meeting(meeting, current_user, **_meeting_values(form)),
             _("Saved."),
@@ -532,7 +510,7 @@ def minutes(meeting_id: int):
     if request.method == "GET":
         form.present.data = [r.member_id for r in meeting.registrations if r.attended]
     else:
-        done = _run(
+        done = run_form(
             form,
             lambda: services.record_minutes(
                 meeting,
@@ -557,7 +535,7 @@ def minutes(meeting_id: int):
 @require(P.REGISTER, load=_meeting)
 def register(meeting_id: int):
     meeting = _meeting(meeting_id)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.register(meeting, current_user),
         _("You are registered."),
@@ -570,7 +548,7 @@ def register(meeting_id: int):
 @require(P.REGISTER, load=_meeting)
 def unregister(meeting_id: int):
     meeting = _meeting(meeting_id)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.unregister(meeting, current_user),
         _("Your registration is cancelled."),
@@ -600,15 +578,16 @@ def new_document(group_id: int):
     group = _group(group_id)
     form = DocumentForm()
     if request.method == "POST":
-        holder = {}
-
-        def create():
-            holder["doc"] = services.create_document(
+        done = run_form(
+            form,
+            lambda: services.create_document(
                 group, current_user, title=form.title.data, body=form.body.data
-            )
-
-        if _run(form, create, _("The document is saved."), ""):
-            return see_other(url_for("working_groups.document", document_id=holder["doc"].id))
+            ),
+            _("The document is saved."),
+            lambda created: url_for("working_groups.document", document_id=created.id),
+        )
+        if done:
+            return done
     return render(
         "working_groups/document_form.html",
         form=form,
@@ -652,7 +631,7 @@ def edit_document(document_id: int):
         else DocumentForm()
     )
     if request.method == "POST":
-        done = _run(
+        done = run_form(
             form,
             lambda: services.edit_document(
                 doc, current_user, title=form.title.data, body=form.body.data
@@ -691,7 +670,7 @@ def document_history(document_id: int):
 def request_specialist(group_id: int):
     group = _group(group_id)
     form = SpecialistForm()
-    done = _run(
+    done = run_form(
         form,
         lambda: services.request_specialist(
             group, current_user, kind=form.kind.data, description=form.description.data
@@ -707,7 +686,7 @@ def request_specialist(group_id: int):
 def specialist_outcome(request_id: int):
     req = db.get_or_404(SpecialistRequest, request_id)
     form = OutcomeForm()
-    done = _run(
+    done = run_form(
         form,
         lambda: services.record_specialist_outcome(req, current_user, form.outcome.data),
         _("The outcome is recorded."),
@@ -758,21 +737,20 @@ def new_recommendation(group_id: int):
     group = _group(group_id)
     form = RecommendationForm()
     if request.method == "POST":
-        holder = {}
-
-        def create():
-            holder["rec"] = services.create_recommendation(
+        done = run_form(
+            form,
+            lambda: services.create_recommendation(
                 group,
                 current_user,
                 title=form.title.data,
                 text=form.text.data,
                 rationale=form.rationale.data or "",
-            )
-
-        if _run(form, create, _("The recommendation is saved as a draft."), ""):
-            return see_other(
-                url_for("working_groups.recommendation", recommendation_id=holder["rec"].id)
-            )
+            ),
+            _("The recommendation is saved as a draft."),
+            lambda created: url_for("working_groups.recommendation", recommendation_id=created.id),
+        )
+        if done:
+            return done
     return render(
         "working_groups/recommendation_form.html",
         form=form,
@@ -823,7 +801,7 @@ def edit_recommendation(recommendation_id: int):
         else RecommendationForm()
     )
     if request.method == "POST":
-        done = _run(
+        done = run_form(
             form,
             lambda: services.revise_recommendation(
                 rec,
@@ -880,7 +858,7 @@ def cite(recommendation_id: int):
         for target_id, title in kind.choices(rec)
     ]
     kind, _sep, target = (form.target.data or "").partition(":")
-    done = _run(
+    done = run_form(
         form,
         lambda: services.cite_evidence(
             rec,
@@ -905,7 +883,7 @@ def uncite(recommendation_id: int, evidence_id: int):
     link = next((e for e in rec.evidence if e.id == evidence_id), None)
     if link is None:
         abort(404)
-    done = _run(
+    done = run_form(
         ConfirmForm(),
         lambda: services.remove_evidence(link, current_user),
         _("The evidence is removed."),
