@@ -223,3 +223,12 @@ def test_a_race_on_a_unique_constraint_answers_409(client, auth, groups_world, m
     assert response.status_code == 409
     assert "This was done already" in response.get_data(as_text=True)
     assert groups_world.group.state == GroupState.ACTIVE
+
+
+def test_suspending_a_member_a_group_needs_is_refused(client, auth, groups_world):
+    w = groups_world
+    auth.login_as(w.admin)
+    response = client.post(f"/members/{w.board2.id}/suspend", data={"reason": "Unpaid shares"})
+    assert response.status_code == 422
+    assert "needs Bea Board" in response.get_data(as_text=True)
+    assert w.board2.status == "active"

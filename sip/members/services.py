@@ -83,8 +83,26 @@ def suspend(member: Member, actor: Member, reason: str) -> None:
         raise ServiceError(_l("You cannot suspend yourself."))
     if Role.ADMIN in member.roles:
         _refuse_if_last_admin(member)
+    _refuse_if_a_group_needs(member)
     _move(member, MemberStatus.SUSPENDED, actor, "member.suspended", reason=reason)
     member.session_nonce = new_nonce()  # ends their open sessions
+
+
+def _refuse_if_a_group_needs(member: Member) -> None:
+    """A suspended member no longer counts: refuse when an active working group needs them."""
+    from sip.working_groups.services import groups_needing
+
+    needed = groups_needing(member, as_board_member=False) + groups_needing(
+        member, as_board_member=True
+    )
+    if needed:
+        raise ServiceError(
+            _l(
+                "The working group “%(group)s” needs %(name)s: change the group first.",
+                name=member.name,
+                group=needed[0].name,
+            )
+        )
 
 
 def reactivate(member: Member, actor: Member) -> None:
