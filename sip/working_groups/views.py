@@ -760,14 +760,19 @@ def new_recommendation(group_id: int):
     )
 
 
-def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=None):
-    can_edit = allowed(P.CONTRIBUTE, rec.group) and rec.state in EDITABLE_STATES
-    form = evidence_form or EvidenceForm(formdata=None)
-    form.target.choices = [
+def _evidence_choices(rec: Recommendation) -> list[tuple[str, str]]:
+    """What the recommendation may cite, as ``kind:id`` values, from every registered kind."""
+    return [
         (f"{kind.name}:{target_id}", f"{kind.label}: {title}")
         for kind in evidence.kinds().values()
         for target_id, title in kind.choices(rec)
     ]
+
+
+def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=None):
+    can_edit = allowed(P.CONTRIBUTE, rec.group) and rec.state in EDITABLE_STATES
+    form = evidence_form or EvidenceForm(formdata=None)
+    form.target.choices = _evidence_choices(rec)
     return render(
         "working_groups/recommendation.html",
         rec=rec,
@@ -852,11 +857,7 @@ def recommendation_diff(recommendation_id: int):
 def cite(recommendation_id: int):
     rec = _recommendation(recommendation_id)
     form = EvidenceForm()
-    form.target.choices = [
-        (f"{kind.name}:{target_id}", title)
-        for kind in evidence.kinds().values()
-        for target_id, title in kind.choices(rec)
-    ]
+    form.target.choices = _evidence_choices(rec)
     kind, _sep, target = (form.target.data or "").partition(":")
     done = run_form(
         form,
