@@ -61,3 +61,19 @@ WG_MIN_BOARD_MEMBERS = 2
 WG_MIN_COMMUNITY_MEMBERS = 0
 TOPICS_PER_PAGE = 20
 GROUPS_PER_PAGE = 20
+
+#: Forum moderation (issue "Moderated forums").
+#: Authors may edit a post for this many minutes after writing it.
+FORUM_EDIT_WINDOW_MINUTES = 30
+#: A post flagged by this many distinct members is hidden until a moderator reviews it.
+FORUM_FLAG_THRESHOLD = 3
+#: A member's first posts wait for a moderator until this many have been published.
+FORUM_PREMODERATE_FIRST_POSTS = 2
+FORUM_POST_MAX_LENGTH = 20000
+FORUM_THREADS_PER_PAGE = 25
+FORUM_POSTS_PER_PAGE = 20
+FORUM_SEARCH_PER_PAGE = 20
+FORUM_QUEUE_PER_PAGE = 25
+#: Longest posting suspension a moderator may give, in days.
+FORUM_MAX_SUSPENSION_DAYS = 365
+NOTIFICATIONS_PER_PAGE = 25

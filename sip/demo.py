@@ -36,7 +36,14 @@ OFFICES = [
 #: email, name, college, office, language, roles
 NAMED = [
     ("admin@example.org", "Ada Admin", "B", "BXL", "en", [Role.ADMIN]),
-    ("moderator@example.org", "Mona Moderator", "B", "BXL", "fr", [Role.MODERATOR]),
+    (
+        "moderator@example.org",
+        "Mona Moderator",
+        "B",
+        "BXL",
+        "fr",
+        [Role.MODERATOR, Role.FORUM_MODERATOR],
+    ),
     ("board@example.org", "Bram Board", "A", "GNT", "nl", []),
     ("member@example.org", "Marie Member", "A", "LGE", "fr", []),
     ("staff@example.org", "Stef Staff", "B", "ANT", "nl", []),

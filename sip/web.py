@@ -97,9 +97,10 @@ def paginate_rows(select, per_page: int):
     )
 
 
-def run_form(form, action, success: str, target):
+def run_form(form, action, success, target):
     """Validate ``form``, call one service, commit, say so and redirect (303).
 
+    ``success`` is the message, or a function of the service's result that gives it.
     On a refusal (ServiceError) roll back and show why beside the field; return None
     so that the view shows the page again. ``target`` is a URL, or a function of the
     service's result that gives one (for what the service created).
@@ -113,5 +114,5 @@ def run_form(form, action, success: str, target):
         report(error, form)
         return None
     db.session.commit()
-    flash(success, "success")
+    flash(success(result) if callable(success) else success, "success")
     return see_other(target(result) if callable(target) else target)

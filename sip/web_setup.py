@@ -11,12 +11,22 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sip import ROOT, access, i18n
+from sip.db import include_object
 from sip.extensions import babel, csrf, db, limiter, login_manager, migrate
 from sip.markdown import render_markdown
 from sip.web import render
 
 #: Feature packages, each with a blueprint in ``__init__`` and its routes in ``views``.
-FEATURES = ("auth", "members", "board", "cycles", "working_groups", "admin")
+FEATURES = (
+    "auth",
+    "members",
+    "board",
+    "cycles",
+    "working_groups",
+    "forum",
+    "notifications",
+    "admin",
+)
 
 
 def init_extensions(app: Flask) -> None:
@@ -28,14 +38,26 @@ def init_extensions(app: Flask) -> None:
     from sip import audit  # noqa: F401
     from sip.board import models as _board_models  # noqa: F401
     from sip.cycles import models as _cycle_models  # noqa: F401
+    from sip.forum import evidence as forum_evidence
+    from sip.forum import models as _forum_models  # noqa: F401
+    from sip.forum import notifications as forum_notifications
     from sip.members import models as _member_models
+    from sip.notifications import models as _notification_models  # noqa: F401
     from sip.working_groups import evidence as wg_evidence
     from sip.working_groups import models as _group_models  # noqa: F401
 
     wg_evidence.register_kinds()
+    forum_evidence.register_kinds()
+    forum_notifications.register_kinds()
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=include_object,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -106,7 +128,15 @@ def register_template_helpers(app: Flask) -> None:
     from sip.members.models import ROLE_LABELS, STATUS_LABELS
     from sip.working_groups.models import GROUP_STATE_LABELS
 
+    def unread_notifications() -> int:
+        from flask_login import current_user
+
+        from sip.notifications.services import unread_count
+
+        return unread_count(current_user) if current_user.is_authenticated else 0
+
     app.jinja_env.globals.update(
+        unread_notifications=unread_notifications,
         is_board_member=is_board_member,
         topic_status_labels=TOPIC_STATUS_LABELS,
         group_state_labels=GROUP_STATE_LABELS,

@@ -205,6 +205,13 @@ def groups_world(world):
 
 
 @pytest.fixture
+def forum_world(groups_world):
+    """``groups_world`` with forum categories, threads and posts in every state."""
+    factories.build_forum(groups_world)
+    return groups_world
+
+
+@pytest.fixture
 def count_queries(app):
     """``with count_queries() as statements:`` collects the SQL run inside the block."""
 

@@ -3,6 +3,7 @@
 import itertools
 from types import SimpleNamespace
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from sip.board.models import BoardSeat, SeatGroup
@@ -271,3 +272,114 @@ def build_groups(w) -> None:
     )
     wg.transition(w.public_group, GroupState.SUBMITTED, w.moderator2)
     db.session.flush()
+
+
+# -- forum --------------------------------------------------------------------------------
+
+
+def category(name: str = "General", **settings):
+    from sip.forum.models import Category
+
+    row = Category(name_en=name, name_fr=f"{name} fr", name_nl=f"{name} nl", **settings)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def thread(category_, author, title: str = "A thread", body: str = "The opening post.", **kw):
+    """A published thread with its opening post, written directly (no pre-moderation)."""
+    from sip.forum.models import Post, PostStatus, Thread, ThreadStatus
+
+    status = kw.pop("status", PostStatus.PUBLISHED)
+    when = kw.pop("created_at", None) or utcnow()
+    t = Thread(
+        category_id=category_.id,
+        title=title,
+        author_id=author.id,
+        created_at=when,
+        last_post_at=when,
+        last_poster_id=author.id,
+        status=ThreadStatus.PUBLISHED if status == PostStatus.PUBLISHED else ThreadStatus.PENDING,
+        **kw,
+    )
+    db.session.add(t)
+    db.session.flush()
+    db.session.add(
+        Post(
+            thread=t, is_first=True, author_id=author.id, body=body, status=status, created_at=when
+        )
+    )
+    db.session.flush()
+    return t
+
+
+def post(thread_, author, body: str = "A reply.", status=None, created_at=None):
+    """A reply written directly, published unless ``status`` says otherwise."""
+    from sip.forum.models import Post, PostStatus
+    from sip.forum.services import refresh_thread
+
+    p = Post(
+        thread=thread_,
+        author_id=author.id,
+        body=body,
+        status=status or PostStatus.PUBLISHED,
+        created_at=created_at or utcnow(),
+    )
+    db.session.add(p)
+    db.session.flush()
+    refresh_thread(thread_)
+    return p
+
+
+def first_post(thread_):
+    from sip.forum.models import Post
+
+    return db.session.scalar(sa.select(Post).where(Post.thread_id == thread_.id, Post.is_first))
+
+
+def build_forum(w) -> None:
+    """Add to a ``build_groups`` world: categories, threads and posts in every state."""
+    from datetime import timedelta
+
+    from sip.forum import services as forum
+    from sip.forum.models import PostStatus
+    from sip.notifications.services import notify
+
+    a, bxl = w.colleges["A"], w.offices["BXL"]
+    w.forum_moderator = member(
+        a, bxl, name="Fo Rum", email="forum_moderator@test.example", roles=(Role.FORUM_MODERATOR,)
+    )
+    w.general = category("General", position=0)
+    w.announcements = category("Announcements", position=1, moderators_only=True)
+    w.empty_category = category("Empty", position=2)
+    w.group_category = forum.ensure_group_category(w.group)
+    w.forming_category = forum.ensure_group_category(w.other_group)
+    w.public_category = forum.ensure_group_category(w.public_group)
+
+    w.thread = thread(w.general, w.member, "Budget of the co-operative", "How is the budget made?")
+    w.own_post = first_post(w.thread)
+    w.reply = post(w.thread, w.board, "The board votes the budget every year.")
+    w.member_reply = post(w.thread, w.member, "Thank you for the answer.")
+    w.old_post = post(
+        w.thread, w.member, "An old remark.", created_at=utcnow() - timedelta(hours=2)
+    )
+    w.hidden_post = post(w.thread, w.author, "Buy cheap watches!", status=PostStatus.HIDDEN)
+    w.hidden_post.moderation_reason = "Advertising."
+    w.hidden_post.moderated_by_id = w.admin.id
+    w.pending_thread = thread(w.general, w.author, "Waiting thread", status=PostStatus.PENDING)
+
+    w.group_thread = thread(w.group_category, w.group_member, "Our first meeting", "Agenda ideas.")
+    w.group_pending = post(w.group_thread, w.group_member, "A pending idea.", PostStatus.PENDING)
+    w.forming_thread = thread(w.forming_category, w.moderator2, "Forming thread", "Hello group.")
+    w.public_thread = thread(w.public_category, w.moderator2, "Published work", "Our report.")
+
+    w.suspension = forum.suspend_member(w.author, w.admin, days=3, reason="Spam.")
+    notify([w.member.id], "forum.reply", w.reply, thread=w.thread.title, author=w.board.name)
+    db.session.flush()
+    from sip.notifications.models import Notification
+
+    w.notification = db.session.scalar(
+        sa.select(Notification)
+        .where(Notification.member_id == w.member.id)
+        .order_by(Notification.id.desc())
+    )

@@ -50,6 +50,8 @@ class Role(StrEnum):
     ASSEMBLY_CHAIR = "assembly_chair"
     PAYROLL_OFFICER = "payroll_officer"
     EXPERT = "expert"
+    #: Moderates every forum category (working-group moderators moderate their group's only).
+    FORUM_MODERATOR = "forum_moderator"
 
 
 ROLE_LABELS = {
@@ -58,6 +60,7 @@ ROLE_LABELS = {
     Role.ASSEMBLY_CHAIR: _l("Assembly chair"),
     Role.PAYROLL_OFFICER: _l("Payroll officer"),
     Role.EXPERT: _l("Expert"),
+    Role.FORUM_MODERATOR: _l("Forum moderator"),
 }
 
 

@@ -68,6 +68,9 @@ def create_group(
     )
     db.session.flush()
     audit.record("group.created", group, actor=actor, name=name, moderator_id=moderator.id)
+    from sip.forum.services import ensure_group_category  # the forum builds on groups
+
+    ensure_group_category(group)
     return group
 
 
