@@ -202,6 +202,10 @@ def load_demo() -> dict[str, int]:
     from sip.cycles.demo import load as load_cycles
 
     created.update(load_cycles(named, generated))
+
+    from sip.forum.demo import load as load_forum
+
+    created.update(load_forum(named, generated))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created

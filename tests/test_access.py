@@ -17,6 +17,7 @@ ROLES = (
     "chair",
     "payroll",
     "expert",
+    "forum_moderator",
     "admin",
 )
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
@@ -53,6 +54,10 @@ BOARD = frozenset({"board"})
 GROUP_MANAGERS = frozenset({"moderator", "admin"})  # the group's moderator, and admins
 IN_GROUP = frozenset({"group_member", "board", "moderator", "expert"})
 CONTRIBUTORS = IN_GROUP | {"admin"}
+#: Forum moderators and admins moderate every category.
+FORUM_WIDE = frozenset({"forum_moderator", "admin"})
+#: Who moderates the group's category: the group's moderator, and the forum-wide moderators.
+GROUP_FORUM_MODERATORS = FORUM_WIDE | {"moderator"}
 
 ROUTES = [
     # pages of no feature
@@ -466,6 +471,162 @@ ROUTES = [
         303,
     ),
     # admin
+    # forum: general categories for members, a group's for the group (all members once active)
+    Route("forum.index", "GET", "/forum/", LOGGED_IN),
+    Route("forum.search", "GET", "/forum/search?q=budget", LOGGED_IN),
+    Route("forum.preview", "POST", "/forum/preview", LOGGED_IN, 200, {"body": "**Hello**"}),
+    Route("forum.category", "GET", "/forum/categories/{general}", MEMBER_AREA),
+    Route("forum.category", "GET", "/forum/categories/{group_category}", LOGGED_IN),
+    Route("forum.category", "GET", "/forum/categories/{forming_category}", FORUM_WIDE),
+    Route("forum.new_thread", "GET", "/forum/categories/{general}/new", MEMBER_AREA),
+    Route(
+        "forum.new_thread",
+        "POST",
+        "/forum/categories/{announcements}/new",
+        FORUM_WIDE,
+        303,
+        {"title": "News", "body": "The assembly is on 12 May."},
+    ),
+    Route(
+        "forum.new_thread",
+        "POST",
+        "/forum/categories/{group_category}/new",
+        IN_GROUP | FORUM_WIDE,
+        303,
+        {"title": "Minutes", "body": "Here they are."},
+    ),
+    Route("forum.follow_category", "POST", "/forum/categories/{general}/follow", MEMBER_AREA, 303),
+    Route(
+        "forum.unfollow_category", "POST", "/forum/categories/{general}/unfollow", MEMBER_AREA, 303
+    ),
+    Route("forum.thread", "GET", "/forum/threads/{thread}", MEMBER_AREA),
+    Route("forum.thread", "GET", "/forum/threads/{group_thread}", LOGGED_IN),
+    Route("forum.thread", "GET", "/forum/threads/{pending_thread}", FORUM_WIDE),
+    Route("forum.post", "GET", "/forum/posts/{reply}", MEMBER_AREA, 303),
+    Route("forum.reply", "GET", "/forum/threads/{thread}/reply?quote={reply}", MEMBER_AREA),
+    Route(
+        "forum.reply",
+        "POST",
+        "/forum/threads/{group_thread}/reply",
+        IN_GROUP | FORUM_WIDE,
+        303,
+        {"body": "I agree."},
+    ),
+    Route("forum.follow_thread", "POST", "/forum/threads/{thread}/follow", MEMBER_AREA, 303),
+    Route("forum.unfollow_thread", "POST", "/forum/threads/{thread}/unfollow", MEMBER_AREA, 303),
+    Route(
+        "forum.thread_action",
+        "POST",
+        "/forum/threads/{group_thread}/lock",
+        GROUP_FORUM_MODERATORS,
+        303,
+    ),
+    # the moderator of one group does not moderate another group's category
+    Route("forum.thread_action", "POST", "/forum/threads/{public_thread}/pin", FORUM_WIDE, 303),
+    Route(
+        "forum.move",
+        "POST",
+        "/forum/threads/{group_thread}/move",
+        GROUP_FORUM_MODERATORS,
+        303,
+        {"category": "{general}"},
+        statuses={"moderator": 422},  # the general category is not theirs to move into
+    ),
+    Route(
+        "forum.edit_post",
+        "GET",
+        "/forum/posts/{own_post}/edit",
+        frozenset({"member"}) | FORUM_WIDE,
+    ),
+    # after the time limit, the author is told so; moderators may still edit
+    Route(
+        "forum.edit_post",
+        "POST",
+        "/forum/posts/{old_post}/edit",
+        FORUM_WIDE,
+        303,
+        {"body": "An old remark, corrected."},
+        statuses={"member": 422},
+    ),
+    Route(
+        "forum.delete_post",
+        "POST",
+        "/forum/posts/{member_reply}/delete",
+        frozenset({"member"}),
+        303,
+    ),
+    Route(
+        "forum.flag",
+        "GET",
+        "/forum/posts/{reply}/flag",
+        MEMBER_AREA,
+        statuses={"board": 403},  # their own post
+    ),
+    Route(
+        "forum.flag",
+        "POST",
+        "/forum/posts/{reply}/flag",
+        MEMBER_AREA,
+        303,
+        {"reason": "spam"},
+        statuses={"board": 403},
+    ),
+    Route("forum.history", "GET", "/forum/posts/{own_post}/history", FORUM_WIDE),
+    Route("forum.moderate", "GET", "/forum/posts/{group_pending}/moderate", GROUP_FORUM_MODERATORS),
+    Route(
+        "forum.approve", "POST", "/forum/posts/{group_pending}/approve", GROUP_FORUM_MODERATORS, 303
+    ),
+    Route(
+        "forum.reject",
+        "POST",
+        "/forum/posts/{group_pending}/reject",
+        GROUP_FORUM_MODERATORS,
+        303,
+        {"reject-reason": "Off-topic here."},
+    ),
+    Route(
+        "forum.hide",
+        "POST",
+        "/forum/posts/{reply}/hide",
+        FORUM_WIDE,
+        303,
+        {"hide-reason": "Personal attack."},
+    ),
+    Route("forum.restore", "POST", "/forum/posts/{hidden_post}/restore", FORUM_WIDE, 303),
+    Route("forum.queue", "GET", "/forum/queue", GROUP_FORUM_MODERATORS),
+    Route("forum.suspend", "GET", "/forum/members/{member}/suspend", FORUM_WIDE),
+    Route(
+        "forum.suspend",
+        "POST",
+        "/forum/members/{member}/suspend",
+        FORUM_WIDE,
+        303,
+        {"days": "3", "reason": "Repeated insults."},
+    ),
+    Route("forum.lift", "POST", "/forum/suspensions/{suspension}/lift", FORUM_WIDE, 303),
+    Route("forum.categories", "GET", "/forum/categories", ADMIN),
+    Route("forum.edit_category", "GET", "/forum/categories/new", ADMIN),
+    Route("forum.edit_category", "GET", "/forum/categories/{group_category}/edit", ADMIN),
+    Route(
+        "forum.edit_category",
+        "POST",
+        "/forum/categories/new",
+        ADMIN,
+        303,
+        {"name_en": "Ideas", "name_fr": "Idées", "name_nl": "Ideeën", "position": "3"},
+    ),
+    Route("forum.delete_category", "POST", "/forum/categories/{empty_category}/delete", ADMIN, 303),
+    # notifications: each member their own
+    Route("notifications.index", "GET", "/notifications/", LOGGED_IN),
+    Route("notifications.read_all", "POST", "/notifications/read", LOGGED_IN, 303),
+    Route(
+        "notifications.open_",
+        "POST",
+        "/notifications/{notification}/open",
+        frozenset({"member"}),
+        303,
+        refused=404,
+    ),
     Route("admin.index", "GET", "/admin/", ADMIN),
     Route("admin.audit", "GET", "/admin/audit", ADMIN),
 ]
@@ -503,6 +664,23 @@ def _ids(world) -> dict[str, int]:
         "college_a": world.colleges["A"].id,
         "office_ant": world.offices["ANT"].id,
         "users_group": world.users_seats.id,
+        "general": world.general.id,
+        "announcements": world.announcements.id,
+        "empty_category": world.empty_category.id,
+        "group_category": world.group_category.id,
+        "forming_category": world.forming_category.id,
+        "thread": world.thread.id,
+        "group_thread": world.group_thread.id,
+        "pending_thread": world.pending_thread.id,
+        "public_thread": world.public_thread.id,
+        "own_post": world.own_post.id,
+        "reply": world.reply.id,
+        "member_reply": world.member_reply.id,
+        "old_post": world.old_post.id,
+        "hidden_post": world.hidden_post.id,
+        "group_pending": world.group_pending.id,
+        "suspension": world.suspension.id,
+        "notification": world.notification.id,
         "vacant_seat": world.users_seats.seats[2].id,
         "filled_seat": world.users_seats.seats[0].id,
     }
@@ -510,8 +688,8 @@ def _ids(world) -> dict[str, int]:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.url}")
-def test_role_gets_expected_status(client, auth, groups_world, route: Route, role: str):
-    world = groups_world
+def test_role_gets_expected_status(client, auth, forum_world, route: Route, role: str):
+    world = forum_world
     ids = {k: str(v) for k, v in _ids(world).items()}
     if role != "anonymous":
         auth.login_as(getattr(world, role))

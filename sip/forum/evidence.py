@@ -32,4 +32,6 @@ def _thread_choices(rec):
 
 
 def register_kinds() -> None:
-    evidence.register(evidence.EvidenceKind("thread", _l("Forum thread"), _threads, _thread_choices))
+    evidence.register(
+        evidence.EvidenceKind("thread", _l("Forum thread"), _threads, _thread_choices)
+    )
