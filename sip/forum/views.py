@@ -276,10 +276,7 @@ def _thread_page(thread: Thread, status: int = 200, reply_form=None, move_form=N
         move_form = MoveForm(formdata=None)
     if move_form is not None:
         move_form.category.choices = _move_choices(me, thread)
-    if page.page >= (page.pages or 1):
-        services.mark_read(me, thread)
-        db.session.commit()
-    return render(
+    response = render(
         "forum/thread.html",
         thread=thread,
         page=page,
@@ -297,6 +294,12 @@ def _thread_page(thread: Thread, status: int = 200, reply_form=None, move_form=N
         status=status,
         **LABELS,
     )
+    if page.page >= (page.pages or 1):
+        # The member has seen the newest posts: the thread is read. After rendering, so that
+        # committing does not expire what the page still shows.
+        services.mark_read(me, thread)
+        db.session.commit()
+    return response
 
 
 def _move_choices(me, thread: Thread) -> list[tuple[int, str]]:
