@@ -49,5 +49,6 @@ format: .stamp-test-install ## Format the code with ruff
 bench: .stamp-test-install translations ## Run the benchmarks in bench/
 	$(BIN)/python bench/member_list.py
 	$(BIN)/python bench/cycle_pages.py
+	$(BIN)/python bench/forum_pages.py
 
 .PHONY: help install translations messages run test lint format bench

@@ -112,6 +112,14 @@ def _postgres(text: str):
     rank = sa.func.ts_rank(body, query) + sa.case(
         (Post.is_first, sa.func.ts_rank(title, query) * 2), else_=0
     )
+    # Two index scans (bodies, titles) joined by UNION: an OR across the two tables would
+    # compute every post's tsvector instead.
+    matching = sa.union(
+        sa.select(Post.id.label("id")).where(body.op("@@")(query)),
+        sa.select(Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.is_first, title.op("@@")(query)),
+    ).subquery()
     return (
         sa.select(
             *_columns(),
@@ -119,7 +127,7 @@ def _postgres(text: str):
             sa.func.ts_headline(simple, Post.body, query, options).label("excerpt"),
         )
         .select_from(Post)
-        .where(sa.or_(body.op("@@")(query), sa.and_(Post.is_first, title.op("@@")(query))))
+        .join(matching, matching.c.id == Post.id)
         .order_by(rank.desc(), Post.id.desc())
     )
 

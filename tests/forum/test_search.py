@@ -84,8 +84,9 @@ def test_user_text_in_results_is_escaped(forum_world):
     factories.post(w.thread, w.board, "<script>alert(1)</script> kangaroo <b>bold</b>")
     hits = search(w.member, "kangaroo").hits
     excerpt = str(hits[0].excerpt)
-    assert "<script>" not in excerpt
-    assert "&lt;script&gt;" in excerpt
+    # Escaped (SQLite) or dropped by ts_headline's parser (PostgreSQL): never markup.
+    assert "<script" not in excerpt
+    assert "<b>" not in excerpt
     assert "<mark>kangaroo</mark>" in excerpt
 
 
@@ -93,7 +94,7 @@ def test_the_search_page_shows_results_and_an_empty_message(client, auth, forum_
     auth.login_as(forum_world.member)
     html = client.get("/forum/search?q=budget").get_data(as_text=True)
     assert "<mark>" in html
-    assert "Budget of the co-operative" in html
+    assert "Budget of the co-operative" in html.replace("<mark>", "").replace("</mark>", "")
     nothing = client.get("/forum/search?q=xylophone").get_data(as_text=True)
     assert "No post matches “xylophone”." in nothing
     partial = client.get("/forum/search?q=budget", headers={"HX-Request": "true"})
