@@ -185,6 +185,7 @@ def _group_page(group: WorkingGroup, status: int = 200, **forms):
             .order_by(SpecialistRequest.id)
         ).all(),
         recommendations=recommendations,
+        forum_category=_forum_category(group),
         can_manage=can_manage,
         can_contribute=can_contribute,
         confirm_form=ConfirmForm(),
@@ -194,6 +195,14 @@ def _group_page(group: WorkingGroup, status: int = 200, **forms):
         **forms,
         **LABELS,
     )
+
+
+def _forum_category(group: WorkingGroup):
+    from sip.forum.models import Category  # the forum builds on groups, not the reverse
+
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(sa.select(Category).where(Category.group_id == group.id))
 
 
 @bp.get("/<int:group_id>")
