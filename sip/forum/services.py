@@ -435,12 +435,20 @@ def hide_post(post: Post, actor: Member, reason: str) -> None:
 
 
 def restore_post(post: Post, actor: Member, reason: str = "") -> None:
-    """Show a hidden post again, or keep a flagged one: its open flags are dismissed."""
+    """Show a hidden post again, or keep a flagged one: its flags are dismissed."""
     reason = clean_text(reason)
     if post.status == PostStatus.HIDDEN:
         post.status = PostStatus.PUBLISHED
         _decided(post, actor, reason)
         notifications.notify([post.author_id], "forum.restored", post, **_about(post))
+        # The moderator judges the post acceptable: the flags a hiding upheld are dismissed too.
+        db.session.execute(
+            sa.update(Flag)
+            .where(Flag.post_id == post.id, Flag.resolution == FlagResolution.UPHELD)
+            .values(
+                resolution=FlagResolution.DISMISSED, resolved_at=utcnow(), resolved_by_id=actor.id
+            )
+        )
     elif not (post.status == PostStatus.PUBLISHED and post.open_flags):
         raise ServiceError(_l("Only a hidden or flagged post can be restored."))
     _resolve_flags(post, actor, FlagResolution.DISMISSED)

@@ -219,7 +219,7 @@ def new_thread(category_id: int):
         category=cat,
         preview=preview,
         suspension=_suspension_notice(),
-        status=422 if request.method == "POST" and form.errors else 200,
+        status=422 if request.method == "POST" and preview is None else 200,
     )
 
 
@@ -450,6 +450,8 @@ def move(thread_id: int):
         _("The thread is moved."),
         url_for("forum.thread", thread_id=item.id),
     )
+    if done is None and not form.category.choices:
+        flash(_("You can only move a thread to a category you moderate."), "error")
     return done or _thread_page(_thread(thread_id), status=422, move_form=form)
 
 
@@ -551,11 +553,11 @@ def _moderation_page(item: Post, status: int = 200, **forms):
     forms.setdefault("reject_form", ReasonForm(formdata=None, prefix="reject"))
     forms.setdefault("hide_form", ReasonForm(formdata=None, prefix="hide"))
     forms.setdefault("restore_form", OptionalReasonForm(formdata=None, prefix="restore"))
+    forms.setdefault("confirm_form", ConfirmForm())
     return render(
         "forum/moderate.html",
         post=item,
         flags=flags,
-        confirm_form=ConfirmForm(),
         suspension=services.active_suspension(item.author),
         next=safe_next(request.values.get("next"), ""),
         status=status,
