@@ -38,41 +38,52 @@ ITEMS = int(os.environ.get("BENCH_ITEMS", "200"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 
-def build(url: str):
+def demo_app(url: str):
+    """An app on an emptied database, migrated, with the demo data (call in its context)."""
     if url.startswith("postgres"):
         engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app(
+    return create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
     )
+
+
+def add_members(total: int) -> list[int]:
+    """Migrate, load the demo data, add active members up to ``total``; return every id."""
+    flask_migrate.upgrade()
+    load_demo()
+    db.session.commit()
+    have = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
+    hashed = generate_password_hash("bench-password", "pbkdf2:sha256:1000")
+    now = utcnow()
+    rows = [
+        {
+            "email": f"bench{i}@example.org",
+            "name": f"Bench {i:06d}",
+            "password_hash": hashed,
+            "language": "en",
+            "status": MemberStatus.ACTIVE.value,
+            "college_id": 1,
+            "office_id": 1,
+            "shares": 1,
+            "session_nonce": f"n{i}",
+            "created_at": now,
+        }
+        for i in range(max(0, total - have))
+    ]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(sa.insert(Member), rows[start : start + 5000])
+    return db.session.scalars(sa.select(Member.id)).all()
+
+
+def build(url: str):
+    app = demo_app(url)
     rng = random.Random(7)
     with app.app_context():
-        flask_migrate.upgrade()
-        load_demo()
-        db.session.commit()
-        have = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
-        hashed = generate_password_hash("bench-password", "pbkdf2:sha256:1000")
+        member_ids = add_members(MEMBERS)
         now = utcnow()
-        rows = [
-            {
-                "email": f"bench{i}@example.org",
-                "name": f"Bench {i:06d}",
-                "password_hash": hashed,
-                "language": "en",
-                "status": MemberStatus.ACTIVE.value,
-                "college_id": 1,
-                "office_id": 1,
-                "shares": 1,
-                "session_nonce": f"n{i}",
-                "created_at": now,
-            }
-            for i in range(max(0, MEMBERS - have))
-        ]
-        for start in range(0, len(rows), 5000):
-            db.session.execute(sa.insert(Member), rows[start : start + 5000])
-        member_ids = db.session.scalars(sa.select(Member.id)).all()
         cycle = db.session.scalar(sa.select(Cycle).where(Cycle.name == "SIP 2026"))
         topics = [
             {

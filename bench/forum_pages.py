@@ -19,14 +19,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cycle_pages import MEMBERS, RUNS, measure  # noqa: E402
-from sip import create_app  # noqa: E402
-from sip.db import utcnow  # noqa: E402
-from sip.demo import load_demo  # noqa: E402
-from sip.extensions import db  # noqa: E402
-from sip.forum.models import Category, Post, Thread  # noqa: E402
-from sip.forum.services import refresh_thread  # noqa: E402
-from sip.members.models import Member, MemberStatus  # noqa: E402
+from bench.cycle_pages import MEMBERS, RUNS, add_members, demo_app, measure
+from sip.db import utcnow
+from sip.extensions import db
+from sip.forum.models import Category, Post, Thread
+from sip.forum.services import refresh_thread
 
 THREADS = int(os.environ.get("BENCH_THREADS", "5000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
@@ -34,48 +31,15 @@ LONG_THREAD = int(os.environ.get("BENCH_LONG_THREAD", "500"))
 
 
 def build(url: str):
-    import flask_migrate
-    from werkzeug.security import generate_password_hash
-
-    if url.startswith("postgres"):
-        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
-    )
+    app = demo_app(url)
     rng = random.Random(11)
     vocabulary = [
         "".join(rng.choice("abcdefghijklmnoprstuvw") for _ in range(rng.randint(3, 9)))
         for _ in range(3000)
     ]
     with app.app_context():
-        flask_migrate.upgrade()
-        load_demo()
-        db.session.commit()
-        have = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
-        hashed = generate_password_hash("bench-password", "pbkdf2:sha256:1000")
+        member_ids = add_members(MEMBERS)
         now = utcnow()
-        db.session.execute(
-            sa.insert(Member),
-            [
-                {
-                    "email": f"bench{i}@example.org",
-                    "name": f"Bench {i:06d}",
-                    "password_hash": hashed,
-                    "language": "en",
-                    "status": MemberStatus.ACTIVE.value,
-                    "college_id": 1,
-                    "office_id": 1,
-                    "shares": 1,
-                    "session_nonce": f"n{i}",
-                    "created_at": now,
-                }
-                for i in range(max(0, MEMBERS - have))
-            ],
-        )
-        member_ids = db.session.scalars(sa.select(Member.id)).all()
         general = db.session.scalar(sa.select(Category).where(Category.name_en == "General"))
         db.session.execute(
             sa.insert(Thread),
