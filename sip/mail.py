@@ -31,7 +31,7 @@ def send(to: str, subject: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = cfg["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
-    msg["Subject"] = subject
+    msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever the text
     msg.set_content(body)
     backend = cfg["MAIL_BACKEND"]
     if backend == "memory":

@@ -65,6 +65,14 @@ def page_number() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+def id_or_none(value: str | None) -> int | None:
+    """A row id typed by a visitor: ASCII digits that fit a database integer, else None."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def list_args() -> dict[str, str]:
     """The query arguments a pager keeps from page to page (never url_for's own)."""
     return {

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from sip import ROOT, access, i18n
 from sip.db import include_object
@@ -79,10 +80,20 @@ def init_extensions(app: Flask) -> None:
         return member
 
 
+class RowId(IntegerConverter):
+    """``<int:...>`` in URLs: at most a 64-bit integer, so a huge id is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     import importlib
 
     from sip import main
+
+    app.url_map.converters["int"] = RowId
 
     app.register_blueprint(main.bp)
     for feature in FEATURES:

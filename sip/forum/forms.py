@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from sip.forms import markdown_field, strip, title_field
 from sip.forum.models import FLAG_REASON_LABELS
+from sip.web import id_or_none
 
 BODY_LABEL = _l("Your post (Markdown)")
 
@@ -21,8 +22,7 @@ class PostForm(FlaskForm):
     reply_to = HiddenField()
 
     def reply_to_id(self) -> int | None:
-        value = (self.reply_to.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return id_or_none(self.reply_to.data)
 
 
 class EditForm(FlaskForm):
@@ -56,6 +56,7 @@ class OptionalReasonForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     category = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    reason = markdown_field(_l("Note to the author (optional)"), required=False, max_length=2000)
 
 
 class SuspendForm(FlaskForm):

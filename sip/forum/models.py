@@ -55,6 +55,8 @@ class ThreadStatus(StrEnum):
     PUBLISHED = "published"
     #: The opening post was rejected: only its author and moderators see why.
     REJECTED = "rejected"
+    #: The author deleted the opening post before a moderator approved it.
+    WITHDRAWN = "withdrawn"
 
 
 class Thread(db.Model):
@@ -72,6 +74,8 @@ class Thread(db.Model):
     pinned: so.Mapped[bool] = so.mapped_column(default=False)
     #: Nobody but moderators may reply to a locked thread.
     locked: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Why a moderator locked it, shown on the thread.
+    lock_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     #: Time of the newest published post: the list's order and the unread markers.
     last_post_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

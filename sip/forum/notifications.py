@@ -61,7 +61,15 @@ KINDS = [
     ("forum.restored", _l("Your post in “%(thread)s” is shown again."), _post_url, None),
     (
         "forum.moved",
-        _l("A moderator moved your thread “%(thread)s” to the category %(category)s."),
+        _l(
+            "A moderator moved your thread “%(thread)s” to the category %(category)s. Note: %(reason)s"
+        ),
+        _thread_url,
+        None,
+    ),
+    (
+        "forum.locked",
+        _l("A moderator locked your thread “%(thread)s” to new replies. Reason: %(reason)s"),
         _thread_url,
         None,
     ),

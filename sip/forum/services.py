@@ -33,7 +33,7 @@ from sip.forum.models import (
     ThreadStatus,
 )
 from sip.forum.permissions import can_read, moderates
-from sip.members.models import Member, MemberStatus
+from sip.members.models import Member, MemberStatus, Role, RoleGrant
 from sip.notifications import services as notifications
 
 # -- text ---------------------------------------------------------------------------------
@@ -43,7 +43,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(text: str | None) -> str:
-    return _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def one_line(text: str | None) -> str:
+    """A title: cleaned, every run of whitespace (line breaks included) one space."""
+    return " ".join(clean_text(text).split())
 
 
 def _check_body(body: str, field: str = "body") -> str:
@@ -64,7 +69,7 @@ def _check_body(body: str, field: str = "body") -> str:
 
 
 def _check_title(title: str) -> str:
-    title = clean_text(title)
+    title = one_line(title)
     if not title:
         raise ServiceError(_l("Give the thread a title."), "title")
     if len(title) > 200:
@@ -102,6 +107,10 @@ def save_category(category: Category | None, actor: Member, **values) -> Categor
         db.session.add(category)
     if category.group_id is not None:
         values = {k: v for k, v in values.items() if k in ("premoderated", "description")}
+    values = {
+        k: (one_line(v) if k.startswith("name_") else clean_text(v)) if isinstance(v, str) else v
+        for k, v in values.items()
+    }
     for key, value in values.items():
         setattr(category, key, value)
     db.session.flush()
@@ -153,8 +162,9 @@ def _refuse_if_suspended(member: Member) -> None:
         )
 
 
-def needs_review(category: Category, author: Member) -> bool:
-    """Pre-moderation: in a pre-moderated category, or for a member's first posts."""
+def needs_review(category: Category, author: Member, counting_out: Post | None = None) -> bool:
+    """Pre-moderation: in a pre-moderated category, or for a member's first posts
+    (``counting_out``: a post not to count, the one being edited)."""
     if moderates(author, category):
         return False
     if category.premoderated:
@@ -168,13 +178,25 @@ def needs_review(category: Category, author: Member) -> bool:
         .where(
             Post.author_id == author.id,
             Post.status.in_((PostStatus.PUBLISHED, PostStatus.HIDDEN)),
+            Post.id != (counting_out.id if counting_out is not None else -1),
         )
     )
     return published < first
 
 
+def lock(model, row_id: int) -> None:
+    """Take the row's lock until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    Two requests recounting the same thread or flags then run one after the other, and the
+    second one's count sees the first one's rows: no lost update.
+    """
+    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+
+
 def refresh_thread(thread: Thread) -> None:
-    """Recount the thread's published replies and its last activity, in SQL (no lost update)."""
+    """Recount the thread's published replies and its last activity, under the thread's lock."""
+    db.session.flush()
+    lock(Thread, thread.id)
     published = sa.select(Post).where(
         Post.thread_id == thread.id, Post.status == PostStatus.PUBLISHED
     )
@@ -279,6 +301,8 @@ def edit_post(post: Post, actor: Member, *, body: str, title: str | None = None)
                     minutes=window,
                 )
             )
+    if not moderator:
+        _refuse_if_suspended(actor)
     body = _check_body(body)
     new_title = _check_title(title) if (post.is_first and title is not None) else None
     thread = post.thread
@@ -297,8 +321,21 @@ def edit_post(post: Post, actor: Member, *, body: str, title: str | None = None)
     post.edited_at = utcnow()
     if new_title is not None:
         thread.title = new_title
+    # An edit is a new text: where it would wait for a moderator, it waits again.
+    review = not moderator and post.status == PostStatus.PUBLISHED
+    if review and needs_review(thread.category, actor, counting_out=post):
+        post.status = PostStatus.PENDING
+        if post.is_first:
+            thread.status = ThreadStatus.PENDING
+        refresh_thread(thread)
     db.session.flush()
-    audit.record("forum.post_edited", post, actor=actor, by_moderator=post.author_id != actor.id)
+    audit.record(
+        "forum.post_edited",
+        post,
+        actor=actor,
+        by_moderator=post.author_id != actor.id,
+        pending=post.status == PostStatus.PENDING,
+    )
 
 
 def delete_post(post: Post, actor: Member) -> None:
@@ -307,11 +344,14 @@ def delete_post(post: Post, actor: Member) -> None:
         raise ServiceError(_l("Only the author deletes a post."))
     if post.status in (PostStatus.DELETED, PostStatus.REJECTED):
         raise ServiceError(_l("This post is already deleted or rejected."))
+    if post.status == PostStatus.HIDDEN or post.open_flags:
+        raise ServiceError(
+            _l("Moderators are reviewing this post: it cannot be deleted until they decide.")
+        )
     was = post.status
     post.status = PostStatus.DELETED
-    _resolve_flags(post, actor, FlagResolution.DISMISSED)
     if post.is_first and was == PostStatus.PENDING:
-        post.thread.status = ThreadStatus.REJECTED
+        post.thread.status = ThreadStatus.WITHDRAWN
     db.session.flush()
     refresh_thread(post.thread)
     audit.record("forum.post_deleted", post, actor=actor, was=was)
@@ -341,6 +381,7 @@ def flag_post(post: Post, member: Member, *, reason: str, text: str = "") -> Fla
     flag = Flag(post_id=post.id, member_id=member.id, reason=reason, text=text[:500])
     db.session.add(flag)
     db.session.flush()
+    lock(Post, post.id)
     post.open_flags = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Flag)
@@ -457,14 +498,32 @@ def restore_post(post: Post, actor: Member, reason: str = "") -> None:
 
 
 def set_thread_flags(
-    thread: Thread, actor: Member, *, locked: bool | None = None, pinned: bool | None = None
+    thread: Thread,
+    actor: Member,
+    *,
+    locked: bool | None = None,
+    pinned: bool | None = None,
+    reason: str = "",
 ) -> None:
-    """Lock or unlock, pin or unpin a thread."""
+    """Lock (with a reason shown on the thread and sent to its author) or unlock, pin or unpin."""
+    reason = clean_text(reason)
     if locked is not None and thread.locked != locked:
         thread.locked = locked
+        thread.lock_reason = reason if locked else ""
         audit.record(
-            "forum.thread_locked" if locked else "forum.thread_unlocked", thread, actor=actor
+            "forum.thread_locked" if locked else "forum.thread_unlocked",
+            thread,
+            actor=actor,
+            reason=reason,
         )
+        if locked and thread.author_id != actor.id:
+            notifications.notify(
+                [thread.author_id],
+                "forum.locked",
+                thread,
+                thread=thread.title,
+                reason=reason or "—",
+            )
     if pinned is not None and thread.pinned != pinned:
         thread.pinned = pinned
         audit.record(
@@ -473,8 +532,8 @@ def set_thread_flags(
     db.session.flush()
 
 
-def move_thread(thread: Thread, actor: Member, target: Category) -> None:
-    """Move a thread to another category the moderator also moderates."""
+def move_thread(thread: Thread, actor: Member, target: Category, reason: str = "") -> None:
+    """Move a thread to another category the moderator also moderates; its author is told."""
     if target.id == thread.category_id:
         raise ServiceError(_l("The thread is in this category already."), "category")
     if not moderates(actor, target):
@@ -483,10 +542,19 @@ def move_thread(thread: Thread, actor: Member, target: Category) -> None:
     thread.category_id = target.id
     thread.category = target
     db.session.flush()
-    audit.record("forum.thread_moved", thread, actor=actor, source=source, target=target.id)
-    notifications.notify(
-        [thread.author_id], "forum.moved", thread, thread=thread.title, category=target.name
+    reason = clean_text(reason)
+    audit.record(
+        "forum.thread_moved", thread, actor=actor, source=source, target=target.id, reason=reason
     )
+    if thread.author_id != actor.id and can_read(thread.author, target):
+        notifications.notify(
+            [thread.author_id],
+            "forum.moved",
+            thread,
+            thread=thread.title,
+            category=target.name,
+            reason=reason or "—",
+        )
 
 
 def suspend_member(member: Member, actor: Member, *, days: int, reason: str) -> PostingSuspension:
@@ -628,6 +696,12 @@ def _announce(post: Post) -> None:
     )
     category = thread.category
     if category.group_id is None:
+        # Every active member reads a general category, except invited experts only.
+        other_role = sa.exists().where(
+            RoleGrant.member_id == Member.id, RoleGrant.role != Role.EXPERT
+        )
+        expert = sa.exists().where(RoleGrant.member_id == Member.id, RoleGrant.role == Role.EXPERT)
+        followers = followers.where(sa.or_(~expert, other_role))
         notifications.notify(followers, kind, post, **_about(post))
         return
     # A group's category: few followers, and who reads it depends on the group.

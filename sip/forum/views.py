@@ -44,6 +44,7 @@ from sip.forum.permissions import (
     ForumPermission as P,
 )
 from sip.forum.permissions import (
+    can_see_post,
     moderated_categories,
     moderates,
     readable_categories,
@@ -53,7 +54,16 @@ from sip.forum.search import search as run_search
 from sip.markdown import render_markdown
 from sip.members.forms import ConfirmForm
 from sip.members.models import Member
-from sip.web import list_args, page_number, paginate_rows, render, run_form, safe_next, see_other
+from sip.web import (
+    id_or_none,
+    list_args,
+    page_number,
+    paginate_rows,
+    render,
+    run_form,
+    safe_next,
+    see_other,
+)
 
 LABELS = {
     "post_status_labels": POST_STATUS_LABELS,
@@ -327,8 +337,8 @@ def thread(thread_id: int):
 def post(post_id: int):
     """Go to the page of its thread where the post is (links from notifications and search)."""
     item = _post(post_id)
-    if not allowed(P.VIEW_THREAD, item.thread):
-        abort(403)
+    if not can_see_post(_me(), item):
+        abort(404)  # a pending or rejected post of someone else: not even its place
     before = db.session.scalar(
         sa.select(sa.func.count()).select_from(
             _visible_posts(_me(), item.thread).where(Post.id < item.id).subquery()
@@ -351,7 +361,9 @@ def reply(thread_id: int):
     item = _thread(thread_id)
     form = PostForm()
     if request.method == "GET":
-        quoted_id = request.args.get("quote", type=int)
+        quoted_id = id_or_none(request.args.get("quote"))
+        if request.args.get("quote") and quoted_id is None:
+            abort(404)
         if quoted_id is not None:
             quoted = db.get_or_404(Post, quoted_id)
             if quoted.thread_id != item.id:
@@ -430,6 +442,8 @@ THREAD_ACTIONS = {
 def thread_action(thread_id: int, action: str):
     item = _thread(thread_id)
     values, message = THREAD_ACTIONS[action]
+    if action == "lock":
+        values = {**values, "reason": request.form.get("reason", "")[:2000]}
     return run_form(
         ConfirmForm(),
         lambda: services.set_thread_flags(item, _me(), **values),
@@ -446,7 +460,9 @@ def move(thread_id: int):
     form.category.choices = _move_choices(_me(), item)
     done = run_form(
         form,
-        lambda: services.move_thread(item, _me(), db.get_or_404(Category, form.category.data)),
+        lambda: services.move_thread(
+            item, _me(), db.get_or_404(Category, form.category.data), form.reason.data or ""
+        ),
         _("The thread is moved."),
         url_for("forum.thread", thread_id=item.id),
     )
@@ -748,7 +764,7 @@ def lift(suspension_id: int):
 @require(P.VIEW)
 def search():
     """Search the posts this member may read; results ranked, matches highlighted."""
-    q = (request.args.get("q") or "").strip()[:200]
+    q = services.clean_text(request.args.get("q"))[:200]
     page = min(page_number(), 1000)
     results = run_search(_me(), q, page, current_app.config["FORUM_SEARCH_PER_PAGE"]) if q else None
     return render("forum/search.html", block="results", q=q, results=results)
