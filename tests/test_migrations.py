@@ -13,7 +13,8 @@ from tests.conftest import app_config, scratch_database
 
 def test_models_and_migrations_agree(app):
     """Autogenerate finds no difference between the migrated database and the models."""
-    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True, "include_object": include_object}
+    context = MigrationContext.configure(
+        db.session.connection(), opts={"compare_type": True, "include_object": include_object}
     )
     assert compare_metadata(context, db.metadata) == []
 
