@@ -79,3 +79,38 @@ def test_forum_pages_fit_a_phone(new_page, live_server):
     expect(page.get_by_text("Advertising is not allowed in the forum.")).to_be_visible()
     assert_fits_a_phone(page)
     assert_accessible(page)
+
+
+def test_moderation_pages_are_accessible(new_page, live_server):
+    import sqlalchemy as sa
+
+    from sip.extensions import db
+    from sip.forum.models import Post, PostStatus
+    from sip.members.models import Member
+    from tests.browser.conftest import LIVE
+
+    with LIVE["app"].app_context():
+        flagged = db.session.scalar(sa.select(Post.id).where(Post.open_flags > 0).limit(1))
+        hidden = db.session.scalar(
+            sa.select(Post.id).where(Post.status == PostStatus.HIDDEN).limit(1)
+        )
+        member = db.session.scalar(sa.select(Member.id).where(Member.email == "member@example.org"))
+    page = new_page()
+    log_in(page, "admin@example.org")
+    for path in (
+        f"/forum/posts/{flagged}/moderate",
+        f"/forum/posts/{hidden}/moderate",
+        f"/forum/posts/{flagged}/flag",
+        f"/forum/members/{member}/suspend",
+        "/forum/categories",
+        "/forum/categories/new",
+        "/notifications/",
+    ):
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page)
+    page.goto(f"/forum/posts/{flagged}/moderate")
+    page.get_by_text("Hide…").click()
+    page.get_by_role("button", name="Hide", exact=True).click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    assert_accessible(page)
