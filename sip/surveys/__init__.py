@@ -1,0 +1,1 @@
+"""Questionnaires: built by moderators and working groups, answered by members, analysed."""
