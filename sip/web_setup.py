@@ -25,6 +25,7 @@ FEATURES = (
     "cycles",
     "working_groups",
     "forum",
+    "surveys",
     "notifications",
     "admin",
 )

@@ -212,6 +212,13 @@ def forum_world(groups_world):
 
 
 @pytest.fixture
+def full_world(forum_world):
+    """``forum_world`` with a published questionnaire: every feature's objects."""
+    factories.build_surveys(forum_world)
+    return forum_world
+
+
+@pytest.fixture
 def count_queries(app):
     """``with count_queries() as statements:`` collects the SQL run inside the block."""
 

@@ -383,3 +383,18 @@ def build_forum(w) -> None:
         .where(Notification.member_id == w.member.id)
         .order_by(Notification.id.desc())
     )
+
+
+def build_surveys(w) -> None:
+    """Add a published questionnaire by the moderator, results after answering."""
+    from sip.surveys import services as surveys
+    from sip.surveys.models import ResultsVisibility
+    from sip.surveys.rules import Kind
+
+    w.survey = surveys.create_survey(
+        w.moderator, title="Services", results_visibility=ResultsVisibility.AFTER_ANSWER
+    )
+    w.survey_question = surveys.add_question(
+        w.survey, w.moderator, kind=Kind.RATING, text="Recommend us?"
+    )
+    surveys.publish(w.survey, w.moderator)

@@ -627,6 +627,24 @@ ROUTES = [
         303,
         refused=404,
     ),
+    # questionnaires: members answer; results after answering, organisers always
+    Route("surveys.index", "GET", "/surveys/", LOGGED_IN),
+    Route("surveys.answer", "GET", "/surveys/{survey}/answer", MEMBER_AREA),
+    Route(
+        "surveys.answer",
+        "POST",
+        "/surveys/{survey}/answer",
+        MEMBER_AREA,
+        303,
+        {"q{survey_question}": "8", "submit": "1"},
+    ),
+    Route("surveys.results_page", "GET", "/surveys/{survey}/results", GROUP_MANAGERS),
+    Route(
+        "surveys.texts",
+        "GET",
+        "/surveys/{survey}/questions/{survey_question}/texts",
+        GROUP_MANAGERS,
+    ),
     Route("admin.index", "GET", "/admin/", ADMIN),
     Route("admin.audit", "GET", "/admin/audit", ADMIN),
 ]
@@ -681,6 +699,8 @@ def _ids(world) -> dict[str, int]:
         "group_pending": world.group_pending.id,
         "suspension": world.suspension.id,
         "notification": world.notification.id,
+        "survey": world.survey.id,
+        "survey_question": world.survey_question.id,
         "vacant_seat": world.users_seats.seats[2].id,
         "filled_seat": world.users_seats.seats[0].id,
     }
@@ -688,8 +708,8 @@ def _ids(world) -> dict[str, int]:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.url}")
-def test_role_gets_expected_status(client, auth, forum_world, route: Route, role: str):
-    world = forum_world
+def test_role_gets_expected_status(client, auth, full_world, route: Route, role: str):
+    world = full_world
     ids = {k: str(v) for k, v in _ids(world).items()}
     if role != "anonymous":
         auth.login_as(getattr(world, role))
