@@ -6,7 +6,19 @@ works without JavaScript.
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional
 
+from sip.forms import YearRange, markdown_field, strip, title_field
 from sip.surveys.models import Survey
 from sip.surveys.rules import Kind, Problem
 
@@ -92,3 +104,88 @@ def problem_message(problem: Problem) -> str:
         return str(MESSAGES[problem.code]) % values
     except (KeyError, TypeError, ValueError):
         return str(MESSAGES["invalid"])
+
+
+# -- building -------------------------------------------------------------------------------
+
+AUDIENCE_LABELS = {
+    "all": _l("All members"),
+    "colleges": _l("Some member categories"),
+    "offices": _l("Some offices"),
+    "group": _l("The working group"),
+}
+VISIBILITY_LABELS = {
+    "after_answer": _l("To respondents once they have answered"),
+    "after_close": _l("To respondents once it closes"),
+    "organisers": _l("To the organisers only"),
+}
+KIND_LABELS = {
+    Kind.SINGLE: _l("Single choice"),
+    Kind.MULTIPLE: _l("Multiple choice"),
+    Kind.LIKERT: _l("Likert scale (5 points)"),
+    Kind.RATING: _l("Rating 0–10 (Net Promoter Score)"),
+    Kind.NUMBER: _l("Number"),
+    Kind.DATE: _l("Date"),
+    Kind.SHORT_TEXT: _l("Short text"),
+    Kind.LONG_TEXT: _l("Long text"),
+    Kind.RANKING: _l("Ranking"),
+    Kind.MATRIX: _l("Matrix (statements on one scale)"),
+}
+
+
+def _when(label):
+    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[Optional(), YearRange()])
+
+
+class SurveyForm(FlaskForm):
+    title = title_field(_l("Title"))
+    intro = markdown_field(_l("Introduction (Markdown)"), required=False)
+    audience = SelectField(_l("Audience"))
+    colleges = SelectMultipleField(_l("Member categories"), coerce=int)
+    offices = SelectMultipleField(_l("Offices"), coerce=int)
+    anonymous = BooleanField(_l("Anonymous: answers are stored without the member's name"))
+    results_visibility = SelectField(_l("Results are shown"))
+    opens_at = _when(_l("Opens (Brussels time; empty: when published)"))
+    closes_at = _when(_l("Closes (Brussels time; empty: never)"))
+
+    def set_choices(self, colleges, offices, group=None) -> None:
+        audiences = [a for a in AUDIENCE_LABELS if a != "group" or group is not None]
+        self.audience.choices = [(a, AUDIENCE_LABELS[a]) for a in audiences]
+        self.results_visibility.choices = list(VISIBILITY_LABELS.items())
+        self.colleges.choices = [(c.id, c.name) for c in colleges]
+        self.offices.choices = [(o.id, o.name) for o in offices]
+
+
+class SectionForm(FlaskForm):
+    title = title_field(_l("Section title"))
+    description = markdown_field(_l("Description (Markdown)"), required=False, max_length=2000)
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(_l("Kind of question"))
+    text = title_field(_l("Question"), max_length=500)
+    help = markdown_field(_l("Help (Markdown, optional)"), required=False, max_length=2000)
+    required = BooleanField(_l("An answer is required"))
+    options = TextAreaField(_l("Options, one a line (choices and rankings)"), filters=[strip])
+    rows = TextAreaField(_l("Statements, one a line (matrix)"), filters=[strip])
+    allow_other = BooleanField(_l("Allow an “other” answer in words"))
+    min_choices = IntegerField(
+        _l("At least this many choices"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+    max_choices = IntegerField(
+        _l("At most this many choices"), validators=[Optional(), NumberRange(min=1, max=100)]
+    )
+    min_value = DecimalField(_l("Smallest number"), validators=[Optional()])
+    max_value = DecimalField(_l("Largest number"), validators=[Optional()])
+    section = SelectField(_l("Section"), coerce=int)
+    condition = SelectField(_l("Show only when"), coerce=int)
+
+    def set_choices(self, survey) -> None:
+        self.kind.choices = [(k.value, v) for k, v in KIND_LABELS.items()]
+        self.section.choices = [(0, _l("No section"))] + [(s.id, s.title) for s in survey.sections]
+        self.condition.choices = [(0, _l("Always shown"))] + [
+            (o.id, f"{q.text} = {o.label}")
+            for q in survey.questions
+            if q.kind == Kind.SINGLE
+            for o in q.choices
+        ]

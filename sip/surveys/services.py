@@ -333,3 +333,98 @@ def _rows(kind: Kind, answer: dict) -> list[dict]:
             {"option_id": row, "number": Decimal(point)} for row, point in answer["rows"].items()
         ]
     raise ValueError(kind)
+
+
+def move_question(question: Question, actor: Member, step: int) -> None:
+    """Swap a question with its neighbour above (-1) or below (+1); conditions keep their order."""
+    survey = question.survey
+    _refuse_if_answered(survey)
+    ordered = sorted(survey.questions, key=lambda q: q.position)
+    i = ordered.index(question)
+    j = i + step
+    if not 0 <= j < len(ordered):
+        return
+    other = ordered[j]
+    first, second = (question, other) if step > 0 else (other, question)
+    # ``first`` moves below ``second``: refused when ``second`` depends on ``first``.
+    if second.condition_question_id == first.id:
+        raise ServiceError(_l("A question must stay after the question it depends on."))
+    question.position, other.position = other.position, question.position
+    db.session.flush()
+    survey.questions.sort(key=lambda q: q.position)
+    audit.record("survey.question_moved", survey, actor=actor, question_id=question.id, step=step)
+
+
+def delete_question(question: Question, actor: Member) -> None:
+    survey = question.survey
+    _refuse_if_answered(survey)
+    if any(q.condition_question_id == question.id for q in survey.questions):
+        raise ServiceError(_l("Other questions depend on this one: change them first."))
+    db.session.execute(
+        sa.delete(Draft).where(Draft.survey_id == survey.id)
+    )  # drafts refer to the old structure
+    survey.questions.remove(question)
+    for option in list(question.options):
+        db.session.delete(option)
+    db.session.delete(question)
+    db.session.flush()
+    audit.record("survey.question_deleted", survey, actor=actor, question_id=question.id)
+
+
+def correct_texts(
+    question: Question, actor: Member, *, text: str, help: str, labels: dict[int, str]
+) -> None:
+    """Correct a question's wording and its options' labels: allowed even after answers."""
+    if not text.strip():
+        raise ServiceError(_l("This field is required."), "text")
+    question.text = text.strip()
+    question.help = help
+    for option in question.options:
+        label = (labels.get(option.id) or "").strip()
+        if label:
+            option.label = label[:300]
+    db.session.flush()
+    audit.record("survey.texts_corrected", question.survey, actor=actor, question_id=question.id)
+
+
+def new_version(survey: Survey, actor: Member) -> Survey:
+    """A draft copy of the questionnaire (settings, sections, questions, options, conditions)."""
+    copy = create_survey(actor, title=survey.title, intro=survey.intro, group=survey.group)
+    copy.previous_id = survey.id
+    copy.audience, copy.anonymous = survey.audience, survey.anonymous
+    copy.results_visibility = survey.results_visibility
+    copy.colleges, copy.offices = list(survey.colleges), list(survey.offices)
+    sections = {}
+    for s in survey.sections:
+        sections[s.id] = Section(title=s.title, description=s.description, position=s.position)
+        copy.sections.append(sections[s.id])
+    db.session.flush()
+    questions, options = {}, {}
+    for q in survey.questions:
+        new = Question(
+            kind=q.kind,
+            text=q.text,
+            help=q.help,
+            required=q.required,
+            allow_other=q.allow_other,
+            min_choices=q.min_choices,
+            max_choices=q.max_choices,
+            min_value=q.min_value,
+            max_value=q.max_value,
+            scale_labels=list(q.scale_labels or []),
+            position=q.position,
+            section_id=sections[q.section_id].id if q.section_id in sections else None,
+        )
+        copy.questions.append(new)
+        for o in q.options:
+            options[o.id] = Option(label=o.label, position=o.position, is_row=o.is_row)
+            new.options.append(options[o.id])
+        questions[q.id] = new
+    db.session.flush()
+    for q in survey.questions:
+        if q.condition_question_id in questions and q.condition_option_id in options:
+            questions[q.id].condition_question_id = questions[q.condition_question_id].id
+            questions[q.id].condition_option_id = options[q.condition_option_id].id
+    db.session.flush()
+    audit.record("survey.versioned", copy, actor=actor, previous_id=survey.id)
+    return copy

@@ -228,3 +228,320 @@ def texts(survey_id: int, question_id: int):
     return render(
         "surveys/texts.html", survey=survey, question=question, items=items, page=page, more=more
     )
+
+
+# -- building -----------------------------------------------------------------------------
+
+
+def _local_to_utc(value):
+    from sip.db import local_zone
+
+    return value.replace(tzinfo=local_zone()).astimezone(utcnow().tzinfo) if value else None
+
+
+def _utc_to_local(value):
+    from sip.db import local_zone
+
+    return value.astimezone(local_zone()).replace(tzinfo=None) if value else None
+
+
+def _settings(form) -> dict:
+    colleges = db.session.scalars(
+        sa.select(College).where(College.id.in_(form.colleges.data or []))
+    )
+    offices = db.session.scalars(sa.select(Office).where(Office.id.in_(form.offices.data or [])))
+    return {
+        "audience": form.audience.data,
+        "colleges": list(colleges),
+        "offices": list(offices),
+        "anonymous": form.anonymous.data,
+        "results_visibility": form.results_visibility.data,
+        "opens_at": _local_to_utc(form.opens_at.data),
+        "closes_at": _local_to_utc(form.closes_at.data),
+    }
+
+
+def _catalogues():
+    return (
+        db.session.scalars(sa.select(College).order_by(College.position)).all(),
+        db.session.scalars(sa.select(Office).order_by(Office.position)).all(),
+    )
+
+
+def _group_arg():
+    from sip.web import id_or_none
+    from sip.working_groups.models import WorkingGroup
+
+    group_id = id_or_none(request.args.get("group"))
+    return db.get_or_404(WorkingGroup, group_id) if group_id else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(P.CREATE, load=lambda **_kw: _group_arg())
+def new():
+    """A new questionnaire (``?group=`` for a working group's), as a draft to build."""
+    from sip.surveys.forms import SurveyForm
+    from sip.web import run_form
+
+    group = _group_arg()
+    form = SurveyForm()
+    form.set_choices(*_catalogues(), group=group)
+    if request.method == "GET":
+        form.anonymous.data = True
+        form.results_visibility.data = "after_close"
+    if request.method == "POST":
+        done = run_form(
+            form,
+            lambda: services.create_survey(
+                _me(),
+                title=form.title.data,
+                intro=form.intro.data or "",
+                group=group,
+                **_settings(form),
+            ),
+            _("The questionnaire is created: add its questions."),
+            lambda survey: url_for("surveys.edit", survey_id=survey.id),
+        )
+        if done:
+            return done
+    return render(
+        "surveys/new.html", form=form, group=group, status=422 if request.method == "POST" else 200
+    )
+
+
+def _builder(survey: Survey, status: int = 200, **forms):
+    from sip.surveys.forms import KIND_LABELS, QuestionForm, SectionForm, SurveyForm
+
+    settings = forms.get("settings_form")
+    if settings is None:
+        settings = SurveyForm(formdata=None, obj=survey)
+        settings.colleges.data = [c.id for c in survey.colleges]
+        settings.offices.data = [o.id for o in survey.offices]
+        settings.opens_at.data = _utc_to_local(survey.opens_at)
+        settings.closes_at.data = _utc_to_local(survey.closes_at)
+    settings.set_choices(*_catalogues(), group=survey.group)
+    question_form = forms.get("question_form") or QuestionForm(formdata=None)
+    question_form.set_choices(survey)
+    return render(
+        "surveys/edit.html",
+        survey=survey,
+        answered=services.has_responses(survey),
+        settings_form=settings,
+        question_form=question_form,
+        section_form=forms.get("section_form") or SectionForm(formdata=None),
+        kind_labels=KIND_LABELS,
+        sections={s.id: s for s in survey.sections},
+        confirm_form=ConfirmForm(),
+        status=status,
+    )
+
+
+@bp.get("/<int:survey_id>/edit")
+@require(P.MANAGE, load=_survey)
+def edit(survey_id: int):
+    """The builder: settings, sections and questions (texts only once answered)."""
+    return _builder(_survey(survey_id))
+
+
+def _act(survey: Survey, form, action, message: str, form_name: str):
+    from sip.web import run_form
+
+    done = run_form(form, action, message, url_for("surveys.edit", survey_id=survey.id))
+    return done or _builder(_survey(survey.id), status=422, **{form_name: form})
+
+
+@bp.post("/<int:survey_id>/settings")
+@require(P.MANAGE, load=_survey)
+def settings(survey_id: int):
+    from sip.surveys.forms import SurveyForm
+
+    survey = _survey(survey_id)
+    form = SurveyForm()
+    form.set_choices(*_catalogues(), group=survey.group)
+
+    def save():
+        survey.title = form.title.data
+        survey.intro = form.intro.data or ""
+        services.change_settings(survey, _me(), **_settings(form))
+
+    return _act(survey, form, save, _("The settings are saved."), "settings_form")
+
+
+@bp.post("/<int:survey_id>/sections")
+@require(P.MANAGE, load=_survey)
+def add_section(survey_id: int):
+    from sip.surveys.forms import SectionForm
+
+    survey = _survey(survey_id)
+    form = SectionForm()
+    return _act(
+        survey,
+        form,
+        lambda: services.add_section(
+            survey, _me(), title=form.title.data, description=form.description.data or ""
+        ),
+        _("The section is added."),
+        "section_form",
+    )
+
+
+@bp.post("/<int:survey_id>/questions")
+@require(P.MANAGE, load=_survey)
+def add_question(survey_id: int):
+    from sip.surveys.forms import QuestionForm
+    from sip.surveys.models import Option
+
+    survey = _survey(survey_id)
+    form = QuestionForm()
+    form.set_choices(survey)
+
+    def add():
+        condition = db.session.get(Option, form.condition.data) if form.condition.data else None
+        section = next((s for s in survey.sections if s.id == form.section.data), None)
+        return services.add_question(
+            survey,
+            _me(),
+            kind=form.kind.data,
+            text=form.text.data,
+            help=form.help.data or "",
+            required=form.required.data,
+            options=(form.options.data or "").splitlines(),
+            rows=(form.rows.data or "").splitlines(),
+            allow_other=form.allow_other.data,
+            min_choices=form.min_choices.data,
+            max_choices=form.max_choices.data,
+            min_value=form.min_value.data,
+            max_value=form.max_value.data,
+            section=section,
+            condition=condition,
+        )
+
+    return _act(survey, form, add, _("The question is added."), "question_form")
+
+
+def _question(survey: Survey, question_id: int):
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/<any(up, down):direction>")
+@require(P.MANAGE, load=_survey)
+def move_question(survey_id: int, question_id: int, direction: str):
+    """:raise 404: for a question of another questionnaire."""
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.move_question(question, _me(), -1 if direction == "up" else 1),
+        _("The question is moved."),
+        "confirm_form",
+    )
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
+@require(P.MANAGE, load=_survey)
+def delete_question(survey_id: int, question_id: int):
+    """:raise 404: for a question of another questionnaire."""
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.delete_question(question, _me()),
+        _("The question is deleted."),
+        "confirm_form",
+    )
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/texts")
+@require(P.MANAGE, load=_survey)
+def correct_texts(survey_id: int, question_id: int):
+    """Correct a question's wording and its options' labels, even once answered.
+
+    :raise 404: for a question of another questionnaire.
+    """
+    from sip.web import id_or_none
+
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    labels = {}
+    for key, value in request.form.items():
+        if key.startswith("option-") and id_or_none(key[7:]) is not None:
+            labels[int(key[7:])] = value[:300]
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.correct_texts(
+            question,
+            _me(),
+            text=request.form.get("text", "")[:500],
+            help=request.form.get("help", "")[:2000],
+            labels=labels,
+        ),
+        _("The texts are corrected."),
+        "confirm_form",
+    )
+
+
+@bp.post("/<int:survey_id>/publish")
+@require(P.MANAGE, load=_survey)
+def publish(survey_id: int):
+    survey = _survey(survey_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.publish(survey, _me()),
+        _("The questionnaire is published."),
+        "confirm_form",
+    )
+
+
+@bp.post("/<int:survey_id>/version")
+@require(P.MANAGE, load=_survey)
+def new_version(survey_id: int):
+    """A draft copy to change what answers have frozen."""
+    from sip.web import run_form
+
+    survey = _survey(survey_id)
+    done = run_form(
+        ConfirmForm(),
+        lambda: services.new_version(survey, _me()),
+        _("A new version is ready to change; the answered one stays as it is."),
+        lambda copy: url_for("surveys.edit", survey_id=copy.id),
+    )
+    return done or _builder(survey, status=422)
+
+
+@bp.get("/<int:survey_id>/responses.csv")
+@require(P.MANAGE, load=_survey)
+def export_responses(survey_id: int):
+    """Every response, a row each; anonymous questionnaires without identity."""
+    from flask import Response as HTTPResponse
+
+    from sip.surveys.export import responses_csv
+
+    survey = _survey(survey_id)
+    return HTTPResponse(
+        "".join(responses_csv(survey)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.csv"'},
+    )
+
+
+@bp.get("/<int:survey_id>/summary.csv")
+@require(P.RESULTS, load=_survey)
+def export_summary(survey_id: int):
+    """The results' figures as CSV."""
+    from flask import Response as HTTPResponse
+
+    from sip.surveys.export import summary_csv
+
+    survey = _survey(survey_id)
+    return HTTPResponse(
+        "".join(summary_csv(survey)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-summary.csv"'},
+    )
