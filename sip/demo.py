@@ -206,6 +206,10 @@ def load_demo() -> dict[str, int]:
     from sip.forum.demo import load as load_forum
 
     created.update(load_forum(named, generated))
+
+    from sip.surveys.demo import load as load_surveys
+
+    created.update(load_surveys(named))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created

@@ -45,6 +45,7 @@ def init_extensions(app: Flask) -> None:
     from sip.forum import notifications as forum_notifications
     from sip.members import models as _member_models
     from sip.notifications import models as _notification_models  # noqa: F401
+    from sip.surveys import evidence as survey_evidence
     from sip.surveys import models as _survey_models  # noqa: F401
     from sip.working_groups import evidence as wg_evidence
     from sip.working_groups import models as _group_models  # noqa: F401
@@ -52,6 +53,7 @@ def init_extensions(app: Flask) -> None:
     wg_evidence.register_kinds()
     forum_evidence.register_kinds()
     forum_notifications.register_kinds()
+    survey_evidence.register_kinds()
 
     db.init_app(app)
     migrate.init_app(
