@@ -50,5 +50,6 @@ bench: .stamp-test-install translations ## Run the benchmarks in bench/
 	$(BIN)/python bench/member_list.py
 	$(BIN)/python bench/cycle_pages.py
 	$(BIN)/python bench/forum_pages.py
+	$(BIN)/python bench/survey_results.py
 
 .PHONY: help install translations messages run test lint format bench
