@@ -1,5 +1,5 @@
-"""The results of a questionnaire, from SQL aggregates: three queries, whatever the number
-of responses and questions, for the whole audience or broken down by college or office.
+"""The results of a questionnaire, from SQL aggregates: at most three queries, whatever the
+number of responses and questions, for the whole audience or broken down by college or office.
 
 The database counts (GROUP BY); ``sip.surveys.rules`` turns counts into percentages, means,
 medians, Net Promoter Scores and average ranks.
@@ -15,6 +15,8 @@ from sip.surveys import rules
 from sip.surveys.models import Answer, Question, Response, Survey
 from sip.surveys.rules import Kind
 
+#: Kinds whose answer takes several rows (options chosen, items ranked, statements rated).
+SEVERAL_ROWS = frozenset({Kind.MULTIPLE, Kind.RANKING, Kind.MATRIX})
 #: Breakdowns: the response column each groups by.
 BREAKDOWNS = {"college": Response.college_id, "office": Response.office_id}
 
@@ -82,13 +84,21 @@ def compute(survey: Survey, by: str | None = None) -> dict[int | None, Results]:
     }
     if not out and by is None:
         return {None: Results(None, 0, {q.id: QuestionResult(q) for q in survey.questions})}
-    answered = sa.select(
-        group.label("g"), Answer.question_id, sa.func.count(sa.distinct(Answer.response_id))
-    ).join(Response, Response.id == Answer.response_id)
-    for key, qid, n in db.session.execute(
-        answered.where(of_survey).group_by("g", Answer.question_id)
-    ):
-        if qid in kinds:
+    # Kinds with several answer rows a response count their respondents apart (DISTINCT is
+    # the costly part); the others have one row a response, counted with the values below.
+    several = [q.id for q in survey.questions if q.kind in SEVERAL_ROWS]
+    if several:
+        answered = (
+            sa.select(
+                group.label("g"),
+                Answer.question_id,
+                sa.func.count(sa.distinct(Answer.response_id)),
+            )
+            .join(Response, Response.id == Answer.response_id)
+            .where(of_survey, Answer.question_id.in_(several))
+            .group_by("g", Answer.question_id)
+        )
+        for key, qid, n in db.session.execute(answered):
             out[key].questions[qid].respondents = n
 
     has_text = (Answer.text.is_not(None)).label("has_text")
@@ -111,6 +121,8 @@ def compute(survey: Survey, by: str | None = None) -> dict[int | None, Results]:
         if kind is None:
             continue
         result = out[key].questions[qid]
+        if kind not in SEVERAL_ROWS:
+            result.respondents += n
         if kind in (Kind.SINGLE, Kind.MULTIPLE):
             if option is not None:
                 result.counts[option] = result.counts.get(option, 0) + n
