@@ -16,6 +16,16 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive time typed in the co-operative's time zone, as an aware UTC datetime."""
+    return value.replace(tzinfo=local_zone()).astimezone(UTC) if value else None
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC datetime as the naive local time a form field shows."""
+    return value.astimezone(local_zone()).replace(tzinfo=None) if value else None
+
+
 def local_today() -> date:
     """Today in the co-operative's time zone: phases and deadlines are local dates."""
     return datetime.now(local_zone()).date()

@@ -16,7 +16,7 @@ from sip import audit
 from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
-from sip.members.models import Member
+from sip.members.models import Member, MemberStatus
 from sip.surveys import rules
 from sip.surveys.models import (
     Answer,
@@ -428,3 +428,17 @@ def new_version(survey: Survey, actor: Member) -> Survey:
     db.session.flush()
     audit.record("survey.versioned", copy, actor=actor, previous_id=survey.id)
     return copy
+
+
+def audience_size(survey: Survey) -> int:
+    """Active members the questionnaire is addressed to (the response rate's denominator)."""
+    active = (
+        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+    )
+    if survey.audience == Audience.COLLEGES:
+        active = active.where(Member.college_id.in_([c.id for c in survey.colleges]))
+    elif survey.audience == Audience.OFFICES:
+        active = active.where(Member.office_id.in_([o.id for o in survey.offices]))
+    elif survey.audience == Audience.GROUP:
+        return len(survey.group.members) if survey.group else 0
+    return db.session.scalar(active)

@@ -2,23 +2,35 @@
 call one service, render or redirect."""
 
 import sqlalchemy as sa
+from flask import Response as HTTPResponse
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from sip.access import allowed, require
-from sip.db import utcnow
+from sip.db import local_to_utc, utc_to_local, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
-from sip.members.models import College, Member, MemberStatus, Office
+from sip.members.models import College, Member, Office
 from sip.surveys import bp, results, services
-from sip.surveys.forms import parse_answers, problem_message, rank_of, scale_labels
-from sip.surveys.models import Audience, Draft, Survey, SurveyState
+from sip.surveys.export import responses_csv, summary_csv
+from sip.surveys.forms import (
+    KIND_LABELS,
+    QuestionForm,
+    SectionForm,
+    SurveyForm,
+    parse_answers,
+    problem_message,
+    rank_of,
+    scale_labels,
+)
+from sip.surveys.models import Draft, Option, Participation, Survey, SurveyState
 from sip.surveys.permissions import SurveysPermission as P
 from sip.surveys.permissions import is_organiser
 from sip.surveys.rules import Kind
-from sip.web import page_number, render, see_other
+from sip.web import id_or_none, page_number, render, run_form, see_other
+from sip.working_groups.models import WorkingGroup
 
 
 def _survey(survey_id: int, **_kw) -> Survey:
@@ -41,9 +53,7 @@ def index():
     ).all()
     answered = set(
         db.session.scalars(
-            sa.select(services.Participation.survey_id).where(
-                services.Participation.member_id == me.id
-            )
+            sa.select(Participation.survey_id).where(Participation.member_id == me.id)
         )
     )
     open_ = [
@@ -134,20 +144,6 @@ def answer(survey_id: int):
     )
 
 
-def audience_size(survey: Survey) -> int:
-    """Active members the questionnaire is addressed to (the response rate's denominator)."""
-    active = (
-        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
-    )
-    if survey.audience == Audience.COLLEGES:
-        active = active.where(Member.college_id.in_([c.id for c in survey.colleges]))
-    elif survey.audience == Audience.OFFICES:
-        active = active.where(Member.office_id.in_([o.id for o in survey.offices]))
-    elif survey.audience == Audience.GROUP:
-        return len(survey.group.members) if survey.group else 0
-    return db.session.scalar(active)
-
-
 def chart(question, result) -> list[tuple[str, int, object]]:
     """(label, count, percent) of each bar of a question's chart."""
     percent = results.rules.percent
@@ -195,7 +191,7 @@ def results_page(survey_id: int):
         model = College if by == "college" else Office
         rows = db.session.scalars(sa.select(model).order_by(model.position)).all()
         groups = [(row, computed[row.id]) for row in rows if row.id in computed]
-    size = audience_size(survey)
+    size = services.audience_size(survey)
     return render(
         "surveys/results.html",
         survey=survey,
@@ -233,18 +229,6 @@ def texts(survey_id: int, question_id: int):
 # -- building -----------------------------------------------------------------------------
 
 
-def _local_to_utc(value):
-    from sip.db import local_zone
-
-    return value.replace(tzinfo=local_zone()).astimezone(utcnow().tzinfo) if value else None
-
-
-def _utc_to_local(value):
-    from sip.db import local_zone
-
-    return value.astimezone(local_zone()).replace(tzinfo=None) if value else None
-
-
 def _settings(form) -> dict:
     colleges = db.session.scalars(
         sa.select(College).where(College.id.in_(form.colleges.data or []))
@@ -256,8 +240,8 @@ def _settings(form) -> dict:
         "offices": list(offices),
         "anonymous": form.anonymous.data,
         "results_visibility": form.results_visibility.data,
-        "opens_at": _local_to_utc(form.opens_at.data),
-        "closes_at": _local_to_utc(form.closes_at.data),
+        "opens_at": local_to_utc(form.opens_at.data),
+        "closes_at": local_to_utc(form.closes_at.data),
     }
 
 
@@ -269,8 +253,6 @@ def _catalogues():
 
 
 def _group_arg():
-    from sip.web import id_or_none
-    from sip.working_groups.models import WorkingGroup
 
     group_id = id_or_none(request.args.get("group"))
     return db.get_or_404(WorkingGroup, group_id) if group_id else None
@@ -280,8 +262,6 @@ def _group_arg():
 @require(P.CREATE, load=lambda **_kw: _group_arg())
 def new():
     """A new questionnaire (``?group=`` for a working group's), as a draft to build."""
-    from sip.surveys.forms import SurveyForm
-    from sip.web import run_form
 
     group = _group_arg()
     form = SurveyForm()
@@ -310,15 +290,14 @@ def new():
 
 
 def _builder(survey: Survey, status: int = 200, **forms):
-    from sip.surveys.forms import KIND_LABELS, QuestionForm, SectionForm, SurveyForm
 
     settings = forms.get("settings_form")
     if settings is None:
         settings = SurveyForm(formdata=None, obj=survey)
         settings.colleges.data = [c.id for c in survey.colleges]
         settings.offices.data = [o.id for o in survey.offices]
-        settings.opens_at.data = _utc_to_local(survey.opens_at)
-        settings.closes_at.data = _utc_to_local(survey.closes_at)
+        settings.opens_at.data = utc_to_local(survey.opens_at)
+        settings.closes_at.data = utc_to_local(survey.closes_at)
     settings.set_choices(*_catalogues(), group=survey.group)
     question_form = forms.get("question_form") or QuestionForm(formdata=None)
     question_form.set_choices(survey)
@@ -344,7 +323,6 @@ def edit(survey_id: int):
 
 
 def _act(survey: Survey, form, action, message: str, form_name: str):
-    from sip.web import run_form
 
     done = run_form(form, action, message, url_for("surveys.edit", survey_id=survey.id))
     return done or _builder(_survey(survey.id), status=422, **{form_name: form})
@@ -353,7 +331,6 @@ def _act(survey: Survey, form, action, message: str, form_name: str):
 @bp.post("/<int:survey_id>/settings")
 @require(P.MANAGE, load=_survey)
 def settings(survey_id: int):
-    from sip.surveys.forms import SurveyForm
 
     survey = _survey(survey_id)
     form = SurveyForm()
@@ -370,7 +347,6 @@ def settings(survey_id: int):
 @bp.post("/<int:survey_id>/sections")
 @require(P.MANAGE, load=_survey)
 def add_section(survey_id: int):
-    from sip.surveys.forms import SectionForm
 
     survey = _survey(survey_id)
     form = SectionForm()
@@ -388,8 +364,6 @@ def add_section(survey_id: int):
 @bp.post("/<int:survey_id>/questions")
 @require(P.MANAGE, load=_survey)
 def add_question(survey_id: int):
-    from sip.surveys.forms import QuestionForm
-    from sip.surveys.models import Option
 
     survey = _survey(survey_id)
     form = QuestionForm()
@@ -463,7 +437,6 @@ def correct_texts(survey_id: int, question_id: int):
 
     :raise 404: for a question of another questionnaire.
     """
-    from sip.web import id_or_none
 
     survey = _survey(survey_id)
     question = _question(survey, question_id)
@@ -503,7 +476,6 @@ def publish(survey_id: int):
 @require(P.MANAGE, load=_survey)
 def new_version(survey_id: int):
     """A draft copy to change what answers have frozen."""
-    from sip.web import run_form
 
     survey = _survey(survey_id)
     done = run_form(
@@ -519,9 +491,6 @@ def new_version(survey_id: int):
 @require(P.MANAGE, load=_survey)
 def export_responses(survey_id: int):
     """Every response, a row each; anonymous questionnaires without identity."""
-    from flask import Response as HTTPResponse
-
-    from sip.surveys.export import responses_csv
 
     survey = _survey(survey_id)
     return HTTPResponse(
@@ -535,9 +504,6 @@ def export_responses(survey_id: int):
 @require(P.RESULTS, load=_survey)
 def export_summary(survey_id: int):
     """The results' figures as CSV."""
-    from flask import Response as HTTPResponse
-
-    from sip.surveys.export import summary_csv
 
     survey = _survey(survey_id)
     return HTTPResponse(

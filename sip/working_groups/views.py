@@ -4,8 +4,6 @@ Objects addressed under a group (requests, members) must belong to it: another g
 id in the URL answers 404.
 """
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask import abort, current_app, make_response, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +11,7 @@ from flask_login import current_user
 
 from sip import evidence
 from sip.access import allowed, require
-from sip.db import local_zone, utcnow
+from sip.db import local_to_utc, utc_to_local, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
@@ -379,19 +377,11 @@ def appoint_moderator(group_id: int):
 # -- meetings and small talks --------------------------------------------------------------
 
 
-def _local_to_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=local_zone()).astimezone(utcnow().tzinfo)
-
-
-def _utc_to_local(value: datetime) -> datetime:
-    return value.astimezone(local_zone()).replace(tzinfo=None)
-
-
 def _meeting_values(form) -> dict:
     return {
         "title": form.title.data,
-        "starts_at": _local_to_utc(form.starts_at.data),
-        "ends_at": _local_to_utc(form.ends_at.data),
+        "starts_at": local_to_utc(form.starts_at.data),
+        "ends_at": local_to_utc(form.ends_at.data),
         "place": form.place.data or "",
         "online_url": form.online_url.data or "",
         "agenda": form.agenda.data or "",
@@ -488,8 +478,8 @@ def edit_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
     form = MeetingForm(obj=meeting)
     if request.method == "GET":
-        form.starts_at.data = _utc_to_local(meeting.starts_at)
-        form.ends_at.data = _utc_to_local(meeting.ends_at)
+        form.starts_at.data = utc_to_local(meeting.starts_at)
+        form.ends_at.data = utc_to_local(meeting.ends_at)
     else:
         done = run_form(
             form,
