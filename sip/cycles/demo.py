@@ -267,3 +267,40 @@ def _sip_2026(named, active, rng, created) -> None:
                 db.session.add(TopicSupport(topic_id=topic.id, member_id=member.id))
         created["topics"] += 1
     db.session.flush()
+    _early_group_2026(cycle, named, active, rng, created)
+
+
+#: The topic the board selected early in SIP 2026: its group is forming during the call.
+EARLY_TOPIC_2026 = "Mentoring newcomers"
+
+
+def _early_group_2026(cycle, named, active, rng, created) -> None:
+    """The board selects one topic during the call, so SIP 2026 has a forming group (with
+    member@example.org) that runs its own questionnaire."""
+    topic = db.session.scalar(
+        sa.select(Topic).where(Topic.cycle_id == cycle.id, Topic.title == EARLY_TOPIC_2026)
+    )
+    group = cycles.select_topic(
+        topic,
+        named["admin@example.org"],
+        name="Mentoring newcomers",
+        mandate="Design a mentoring scheme pairing each new member with an experienced one.",
+        deadline=local_today() + timedelta(days=160),
+        moderator=named["moderator@example.org"],
+    )
+    people = [
+        named["member@example.org"],
+        *rng.sample([m for m in active if not m.college.is_staff], 4),
+    ]
+    seen = {group.moderator.id}
+    for person in people:
+        if person.id not in seen:
+            seen.add(person.id)
+            group.memberships.append(
+                GroupMembership(
+                    member=person, role=GroupRole.COMMUNITY, status=MembershipStatus.ACCEPTED
+                )
+            )
+    group.state = GroupState.FORMING
+    db.session.flush()
+    created["working_groups"] += 1

@@ -1,5 +1,6 @@
 """Demo questionnaires: the 2016 service-quality survey (closed, 800 responses generated with
-a fixed seed, so its figures are stable) and an open one on the SIP 2026 topics.
+a fixed seed, so its figures are stable), an open one on the SIP 2026 topics, and the open
+questionnaire of SIP 2026's first working group (named, with a few dozen answers already).
 
 The 2016 responses are an import of the case study's survey: anonymous, and older than the
 demo's members, so they carry a college and an office but no participation.
@@ -10,15 +11,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from sip.db import utcnow
+from sip.cycles.models import Cycle
+from sip.db import local_today, utcnow
 from sip.extensions import db
-from sip.members.models import College, Member, Office
+from sip.members.models import College, Member, MemberStatus, Office
 from sip.surveys import services
 from sip.surveys.models import Answer, Response, ResultsVisibility, Survey
 from sip.surveys.rules import Kind
+from sip.working_groups.models import WorkingGroup
 
 TITLE_2016 = "Quality of Smart's services (2016)"
 TITLE_2026 = "SIP 2026: what should the co-operative work on?"
+TITLE_GROUP_2026 = "Mentoring newcomers: what would help you?"
 RESPONSES_2016 = 800
 
 
@@ -32,6 +36,16 @@ def load(named: dict[str, Member]) -> dict[str, int]:
     if TITLE_2026 not in existing:
         _survey_2026(moderator)
         created["surveys"] += 1
+    if TITLE_GROUP_2026 not in existing:
+        group = db.session.scalar(
+            sa.select(WorkingGroup)
+            .join(Cycle, Cycle.id == WorkingGroup.cycle_id)
+            .where(Cycle.name == "SIP 2026")
+            .order_by(WorkingGroup.id)
+        )
+        if group is not None:
+            created["survey_responses"] += _survey_group_2026(group, named)
+            created["surveys"] += 1
     return created
 
 
@@ -210,3 +224,87 @@ def _survey_2026(moderator: Member) -> None:
         text="How likely are you to recommend Smart in Progress to another member?",
     )
     services.publish(survey, moderator)
+
+
+def _survey_group_2026(group: WorkingGroup, named: dict[str, Member]) -> int:
+    """The working group asks every member how newcomers should be welcomed; named, so the
+    group can contact volunteers. Forty members have answered; member@example.org has not."""
+    moderator = group.moderator
+    survey = services.create_survey(
+        moderator,
+        title=TITLE_GROUP_2026,
+        intro="The *Mentoring newcomers* working group asks every member. Your name is kept "
+        "with your answers, so that we can contact the volunteers.",
+        group=group,
+        anonymous=False,
+        results_visibility=ResultsVisibility.AFTER_ANSWER,
+        closes_at=utcnow() + timedelta(days=21),
+    )
+    q = {}
+    q["mentor"] = services.add_question(
+        survey,
+        moderator,
+        kind=Kind.SINGLE,
+        text="Would you mentor a newcomer?",
+        options=["Yes", "Not this year"],
+        required=True,
+    )
+    q["hours"] = services.add_question(
+        survey,
+        moderator,
+        kind=Kind.NUMBER,
+        text="How many hours a month could you give?",
+        min_value=1,
+        max_value=40,
+        required=True,
+        condition=q["mentor"].choices[0],
+    )
+    q["start"] = services.add_question(
+        survey,
+        moderator,
+        kind=Kind.DATE,
+        text="From when?",
+        condition=q["mentor"].choices[0],
+    )
+    q["topics"] = services.add_question(
+        survey,
+        moderator,
+        kind=Kind.RANKING,
+        text="What should a mentor help with first? Order from most to least useful.",
+        options=["The first contract", "Prices and quotes", "VAT and expenses", "Finding clients"],
+        required=True,
+    )
+    q["welcome"] = services.add_question(
+        survey,
+        moderator,
+        kind=Kind.MATRIX,
+        text="How well were you welcomed when you joined?",
+        rows=["by your local office", "by the website", "by other members"],
+    )
+    q["idea"] = services.add_question(
+        survey, moderator, kind=Kind.LONG_TEXT, text="One idea for the group"
+    )
+    services.publish(survey, moderator)
+
+    rng = random.Random(2026)
+    keep_out = {m.id for m in named.values()}
+    members = db.session.scalars(
+        sa.select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+    ).all()
+    respondents = rng.sample([m for m in members if m.id not in keep_out], 40)
+    ideas = ["A welcome breakfast each month", "A checklist for the first week", "Buddy calls"]
+    for member in respondents:
+        yes = rng.random() < 0.45
+        raw = {
+            q["mentor"].id: {"option": q["mentor"].choices[0 if yes else 1].id},
+            q["topics"].id: {"order": [o.id for o in rng.sample(q["topics"].choices, 4)]},
+            q["welcome"].id: {"rows": {r.id: rng.randint(2, 5) for r in q["welcome"].rows}},
+        }
+        if yes:
+            raw[q["hours"].id] = {"value": rng.choice([2, 4, 4, 6, 8])}
+            start = local_today() + timedelta(days=rng.randrange(10, 90))
+            raw[q["start"].id] = {"value": start.isoformat()}
+        if rng.random() < 0.3:
+            raw[q["idea"].id] = {"text": rng.choice(ideas)}
+        services.submit(survey, member, raw)
+    return len(respondents)

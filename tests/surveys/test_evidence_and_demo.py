@@ -2,7 +2,9 @@
 
 import sqlalchemy as sa
 
+from sip.db import utcnow
 from sip.extensions import db
+from sip.members.models import Member
 from sip.surveys import results, services
 from sip.surveys.models import Survey
 from sip.surveys.rules import Kind
@@ -50,3 +52,14 @@ def test_the_demo_has_the_2016_survey_with_800_stable_responses(app):
     first = everyone.questions[recommend.id].nps
     load_demo()  # a second run changes nothing
     assert results.compute(survey)[None].questions[recommend.id].nps == first
+    # SIP 2026's forming working group runs an open, named questionnaire for every member;
+    # member@example.org may still answer it.
+    group_survey = db.session.scalar(
+        sa.select(Survey).where(Survey.title == "Mentoring newcomers: what would help you?")
+    )
+    assert group_survey.group is not None and group_survey.group.cycle.name == "SIP 2026"
+    assert group_survey.is_open(utcnow()) and not group_survey.anonymous
+    assert results.compute(group_survey)[None].responses == 40
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@example.org"))
+    assert services.in_audience(group_survey, member)
+    assert not services.has_answered(group_survey, member)
