@@ -397,4 +397,8 @@ def build_surveys(w) -> None:
     w.survey_question = surveys.add_question(
         w.survey, w.moderator, kind=Kind.RATING, text="Recommend us?"
     )
+    heard = surveys.add_question(
+        w.survey, w.moderator, kind=Kind.SINGLE, text="Heard of us by?", options=["Friend", "Web"]
+    )
+    w.survey_option = heard.choices[0]
     surveys.publish(w.survey, w.moderator)

@@ -335,24 +335,83 @@ def _rows(kind: Kind, answer: dict) -> list[dict]:
     raise ValueError(kind)
 
 
-def move_question(question: Question, actor: Member, step: int) -> None:
-    """Swap a question with its neighbour above (-1) or below (+1); conditions keep their order."""
-    survey = question.survey
-    _refuse_if_answered(survey)
-    ordered = sorted(survey.questions, key=lambda q: q.position)
-    i = ordered.index(question)
+def _moved(items: list, item, step: int) -> list:
+    """``items`` with ``item`` swapped with its neighbour above (-1) or below (+1)."""
+    order = list(items)
+    i = order.index(item)
     j = i + step
-    if not 0 <= j < len(ordered):
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def _refuse_unless_permutation(ids: list[int], known: list[int]) -> None:
+    if sorted(ids) != sorted(known):
+        raise ServiceError(_l("The new order must list each item once; reload the page."))
+
+
+def move_question(question: Question, actor: Member, step: int) -> None:
+    """Swap a question with its neighbour above (-1) or below (+1)."""
+    ordered = sorted(question.survey.questions, key=lambda q: q.position)
+    reorder_questions(question.survey, actor, [q.id for q in _moved(ordered, question, step)])
+
+
+def reorder_questions(survey: Survey, actor: Member, ids: list[int]) -> None:
+    """Put the questions in the order of ``ids`` (by drag or by buttons); a question must stay
+    after the question it depends on.
+
+    :raise ServiceError: when answered, when ``ids`` is not the questionnaire's questions, or
+        when a question would come before its condition. Nothing changes then.
+    """
+    _refuse_if_answered(survey)
+    by_id = {q.id: q for q in survey.questions}
+    _refuse_unless_permutation(ids, list(by_id))
+    place = {qid: i for i, qid in enumerate(ids)}
+    for q in survey.questions:
+        if q.condition_question_id is not None and place[q.condition_question_id] > place[q.id]:
+            raise ServiceError(_l("A question must stay after the question it depends on."))
+    before = [q.id for q in sorted(survey.questions, key=lambda q: q.position)]
+    if before == ids:
         return
-    other = ordered[j]
-    first, second = (question, other) if step > 0 else (other, question)
-    # ``first`` moves below ``second``: refused when ``second`` depends on ``first``.
-    if second.condition_question_id == first.id:
-        raise ServiceError(_l("A question must stay after the question it depends on."))
-    question.position, other.position = other.position, question.position
+    for i, qid in enumerate(ids):
+        by_id[qid].position = i
     db.session.flush()
     survey.questions.sort(key=lambda q: q.position)
-    audit.record("survey.question_moved", survey, actor=actor, question_id=question.id, step=step)
+    audit.record("survey.questions_reordered", survey, actor=actor, before=before, after=ids)
+
+
+def move_option(option: Option, actor: Member, step: int) -> None:
+    """Swap an option (or a matrix statement) with its neighbour above (-1) or below (+1)."""
+    question = option.question
+    siblings = question.rows if option.is_row else question.choices
+    reorder_options(question, actor, [o.id for o in _moved(siblings, option, step)])
+
+
+def reorder_options(question: Question, actor: Member, ids: list[int]) -> None:
+    """Put a question's options (or, for a matrix, its statements) in the order of ``ids``.
+
+    :raise ServiceError: when answered or when ``ids`` is not the question's options.
+    """
+    _refuse_if_answered(question.survey)
+    siblings = question.rows if question.kind == Kind.MATRIX else question.choices
+    by_id = {o.id: o for o in siblings}
+    _refuse_unless_permutation(ids, list(by_id))
+    before = [o.id for o in siblings]
+    if before == ids:
+        return
+    positions = sorted(o.position for o in siblings)
+    for position, oid in zip(positions, ids, strict=True):
+        by_id[oid].position = position
+    db.session.flush()
+    question.options.sort(key=lambda o: o.position)
+    audit.record(
+        "survey.options_reordered",
+        question.survey,
+        actor=actor,
+        question_id=question.id,
+        before=before,
+        after=ids,
+    )
 
 
 def delete_question(question: Question, actor: Member) -> None:

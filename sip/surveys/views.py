@@ -415,6 +415,68 @@ def move_question(survey_id: int, question_id: int, direction: str):
     )
 
 
+def _ids(text: str) -> list[int]:
+    """The ids of a drag-and-drop order ("3,1,2"); an unreadable id makes the list refused."""
+    ids = [id_or_none(part.strip()) for part in (text or "").split(",")[:500]]
+    return [i if i is not None else -1 for i in ids]
+
+
+@bp.post("/<int:survey_id>/questions/order")
+@require(P.MANAGE, load=_survey)
+def reorder_questions(survey_id: int):
+    """The questions' new order after a drag (``order``: their ids, comma-separated)."""
+    survey = _survey(survey_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.reorder_questions(survey, _me(), _ids(request.form.get("order", ""))),
+        _("The questions are reordered."),
+        "confirm_form",
+    )
+
+
+def _option(question, option_id: int) -> Option:
+    option = next((o for o in question.options if o.id == option_id), None)
+    if option is None:
+        abort(404)
+    return option
+
+
+@bp.post(
+    "/<int:survey_id>/questions/<int:question_id>/options/<int:option_id>/<any(up, down):direction>"
+)
+@require(P.MANAGE, load=_survey)
+def move_option(survey_id: int, question_id: int, option_id: int, direction: str):
+    """:raise 404: for an option of another question or questionnaire."""
+    survey = _survey(survey_id)
+    option = _option(_question(survey, question_id), option_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.move_option(option, _me(), -1 if direction == "up" else 1),
+        _("The option is moved."),
+        "confirm_form",
+    )
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/options/order")
+@require(P.MANAGE, load=_survey)
+def reorder_options(survey_id: int, question_id: int):
+    """A question's options in their new order after a drag.
+
+    :raise 404: for a question of another questionnaire.
+    """
+    survey = _survey(survey_id)
+    question = _question(survey, question_id)
+    return _act(
+        survey,
+        ConfirmForm(),
+        lambda: services.reorder_options(question, _me(), _ids(request.form.get("order", ""))),
+        _("The options are reordered."),
+        "confirm_form",
+    )
+
+
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
 @require(P.MANAGE, load=_survey)
 def delete_question(survey_id: int, question_id: int):

@@ -77,3 +77,65 @@ def test_results_and_builder_pages_are_accessible_and_fit_a_phone(new_page, live
             assert_fits_a_phone(page)
     page.goto(f"/surveys/{survey_id}/results")
     expect(page.get_by_text("800 responses")).to_be_visible()
+
+
+def test_conditional_questions_show_and_hide_as_the_member_answers(new_page, live_server):
+    page = new_page()
+    log_in(page, "board@example.org")
+    page.goto(f"/surveys/{_survey_id('Mentoring newcomers: what would help you?')}/answer")
+    hours = page.get_by_role("group", name="How many hours a month could you give?")
+    expect(hours).to_be_hidden()
+    page.get_by_label("Yes").check()
+    expect(hours).to_be_visible()
+    page.get_by_label("How many hours a month could you give?").fill("4")
+    page.get_by_label("Not this year").check()
+    expect(hours).to_be_hidden()
+    assert_accessible(page)
+
+
+def test_a_moderator_reorders_options_by_drag_and_by_buttons(new_page, live_server):
+    from sip.members.models import Member
+    from sip.surveys import services
+    from sip.surveys.models import Question
+    from sip.surveys.rules import Kind
+
+    with LIVE["app"].app_context():
+        moderator = db.session.scalar(
+            sa.select(Member).where(Member.email == "moderator@example.org")
+        )
+        survey = services.create_survey(moderator, title="Drag me")
+        question = services.add_question(
+            survey, moderator, kind=Kind.SINGLE, text="Pick", options=["Alpha", "Bravo", "Charlie"]
+        )
+        services.add_question(survey, moderator, kind=Kind.SHORT_TEXT, text="Why?")
+        db.session.commit()
+        survey_id, question_id = survey.id, question.id
+
+    def labels():
+        with LIVE["app"].app_context():
+            return [o.label for o in db.session.get(Question, question_id).choices]
+
+    page = new_page()
+    log_in(page, "moderator@example.org")
+    page.goto(f"/surveys/{survey_id}/edit")
+    options = page.get_by_role("list", name="Options")
+    handle = options.locator("li", has_text="Charlie").locator(".option-handle")
+    handle.drag_to(options.locator("li", has_text="Alpha").locator(".option-handle"))
+    expect(page.get_by_text("The options are reordered.")).to_be_visible()
+    assert labels() == ["Charlie", "Alpha", "Bravo"]
+    # The buttons do the same, from the keyboard too.
+    page.get_by_role("button", name="Down: Charlie").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The option is moved.")).to_be_visible()
+    assert labels() == ["Alpha", "Charlie", "Bravo"]
+    # Questions move by their own handle.
+    questions = page.locator("ol.builder")
+    questions.locator("li[data-id]", has_text="Why?").locator(".question-handle").drag_to(
+        questions.locator("li[data-id]", has_text="Pick").first.locator(".question-handle")
+    )
+    expect(page.get_by_text("The questions are reordered.")).to_be_visible()
+    with LIVE["app"].app_context():
+        from sip.surveys.models import Survey as S
+
+        assert [q.text for q in db.session.get(S, survey_id).questions] == ["Why?", "Pick"]
+    assert_accessible(page)

@@ -6,6 +6,7 @@ import io
 
 import sqlalchemy as sa
 
+from sip.audit import AuditEntry
 from sip.extensions import db
 from sip.surveys import services
 from sip.surveys.models import Question, Survey, SurveyState
@@ -95,6 +96,107 @@ def test_a_question_cannot_move_above_the_one_it_depends_on(client, auth, world)
     response = client.post(f"/surveys/{survey.id}/questions/{second.id}/up")
     assert response.status_code == 422
     assert "must stay after the question it depends on" in response.get_data(as_text=True)
+
+
+def _answer_page_order(client, survey, labels):
+    """The labels, in the order the answer page shows them."""
+    page = client.get(f"/surveys/{survey.id}/answer").get_data(as_text=True)
+    return sorted(labels, key=page.index)
+
+
+def test_options_move_by_buttons_and_by_a_dragged_order(client, auth, world):
+    w = world
+    survey = services.create_survey(w.moderator, title="Order")
+    pick = services.add_question(
+        survey, w.moderator, kind=Kind.SINGLE, text="Pick", options=["Alpha", "Bravo", "Charlie"]
+    )
+    rate = services.add_question(
+        survey, w.moderator, kind=Kind.MATRIX, text="Rate", rows=["Speed", "Price"]
+    )
+    alpha, bravo, charlie = pick.choices
+    auth.login_as(w.moderator)
+    builder = client.get(f"/surveys/{survey.id}/edit").get_data(as_text=True)
+    assert 'aria-label="Down: Alpha"' in builder and 'aria-label="Up: Alpha"' not in builder
+    url = f"/surveys/{survey.id}/questions/{pick.id}/options"
+    assert client.post(f"{url}/{alpha.id}/down").status_code == 303
+    dragged = client.post(f"{url}/order", data={"order": f"{charlie.id},{alpha.id},{bravo.id}"})
+    assert dragged.status_code == 303
+    db.session.expire_all()
+    assert [o.label for o in db.session.get(Question, pick.id).choices] == [
+        "Charlie",
+        "Alpha",
+        "Bravo",
+    ]
+    speed, price = rate.rows
+    rows_url = f"/surveys/{survey.id}/questions/{rate.id}/options"
+    rows = client.post(f"{rows_url}/order", data={"order": f"{price.id},{speed.id}"})
+    assert rows.status_code == 303
+    services.publish(db.session.get(Survey, survey.id), w.moderator)
+    db.session.commit()
+    auth.login_as(w.member)
+    assert _answer_page_order(client, survey, ["Alpha", "Bravo", "Charlie"]) == [
+        "Charlie",
+        "Alpha",
+        "Bravo",
+    ]
+    assert _answer_page_order(client, survey, ["Speed", "Price"]) == ["Price", "Speed"]
+
+
+def test_a_dragged_order_is_refused_unless_it_lists_each_item_once(client, auth, world):
+    w = world
+    survey = services.create_survey(w.moderator, title="Order")
+    first = services.add_question(
+        survey, w.moderator, kind=Kind.SINGLE, text="First", options=["x", "y"]
+    )
+    second = services.add_question(
+        survey, w.moderator, kind=Kind.SHORT_TEXT, text="Second", condition=first.choices[0]
+    )
+    third = services.add_question(survey, w.moderator, kind=Kind.SHORT_TEXT, text="Third")
+    other = services.create_survey(w.moderator, title="Other")
+    foreign = services.add_question(other, w.moderator, kind=Kind.SHORT_TEXT, text="Elsewhere")
+    auth.login_as(w.moderator)
+    url = f"/surveys/{survey.id}/questions/order"
+    for order in (
+        f"{first.id},{third.id}",  # one missing
+        f"{first.id},{second.id},{third.id},{third.id}",  # twice
+        f"{first.id},{second.id},{foreign.id}",  # another questionnaire's
+        f"{first.id},{second.id},nonsense",
+        "",
+    ):
+        refused = client.post(url, data={"order": order})
+        assert refused.status_code == 422, order
+        assert "must list each item once" in refused.get_data(as_text=True)
+    refused = client.post(url, data={"order": f"{second.id},{first.id},{third.id}"})
+    assert refused.status_code == 422
+    assert "must stay after the question it depends on" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert [q.text for q in db.session.get(Survey, survey.id).questions] == [
+        "First",
+        "Second",
+        "Third",
+    ]
+    moved = client.post(url, data={"order": f"{third.id},{first.id},{second.id}"})
+    assert moved.status_code == 303
+    db.session.expire_all()
+    assert [q.text for q in db.session.get(Survey, survey.id).questions] == [
+        "Third",
+        "First",
+        "Second",
+    ]
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "survey.questions_reordered")
+    )
+    assert entry.details["after"] == [third.id, first.id, second.id]
+    # Once answered, nothing moves any more.
+    services.publish(db.session.get(Survey, survey.id), w.moderator)
+    services.submit(db.session.get(Survey, survey.id), w.member, {})
+    db.session.commit()
+    frozen = client.post(
+        f"/surveys/{survey.id}/questions/{first.id}/options/{first.choices[0].id}/down"
+    )
+    assert frozen.status_code == 422
+    db.session.expire_all()
+    assert [o.label for o in db.session.get(Question, first.id).choices] == ["x", "y"]
 
 
 def test_bad_questions_are_refused_beside_their_fields(client, auth, world):
