@@ -77,3 +77,8 @@ FORUM_QUEUE_PER_PAGE = 25
 #: Longest posting suspension a moderator may give, in days.
 FORUM_MAX_SUSPENSION_DAYS = 365
 NOTIFICATIONS_PER_PAGE = 25
+
+#: Questionnaires (issue "Questionnaires"): a breakdown or filter of results with fewer
+#: responses than this is withheld, so that a small category or office does not reveal who
+#: answered what (organisers of a named questionnaire see everything).
+SURVEY_MIN_GROUP_SIZE = 5

@@ -100,33 +100,36 @@ def responses_csv(survey: Survey) -> Iterator[str]:
         yield flush()
 
 
-def summary_csv(survey: Survey) -> Iterator[str]:
-    """Lines of CSV: per question, each option's count and percentage, or the figures."""
-    everyone = results.compute(survey)[None]
+def summary_csv(survey: Survey, columns: list[tuple[str, results.Results]]) -> Iterator[str]:
+    """Lines of CSV: per question, each option's count and percentage, or the figures; a
+    row for each group of ``columns`` (its label, as the results page shows it: everyone,
+    a filter, or each category or office of a breakdown)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["question", "answer", "count", "percent", "respondents"])
-    for q in survey.questions:
-        r = everyone.questions[q.id]
-        if q.kind in (Kind.SINGLE, Kind.MULTIPLE):
-            for o in q.choices:
-                writer.writerow(
-                    [q.text, o.label, r.counts.get(o.id, 0), r.percent(o.id), r.respondents]
-                )
-            if q.allow_other:
-                writer.writerow([q.text, "other", r.other, "", r.respondents])
-        elif q.kind in (Kind.LIKERT, Kind.RATING, Kind.NUMBER):
-            writer.writerow([q.text, "mean", r.mean, "", r.respondents])
-            writer.writerow([q.text, "median", r.median, "", r.respondents])
-            if q.kind == Kind.RATING:
-                writer.writerow([q.text, "nps", r.nps, "", r.respondents])
-        elif q.kind == Kind.RANKING:
-            for o in q.choices:
-                writer.writerow([q.text, o.label, r.average_ranks.get(o.id, ""), "", r.respondents])
-        elif q.kind == Kind.MATRIX:
-            for row in q.rows:
-                mean = results.rules.mean(r.row(row.id))
-                writer.writerow([q.text, row.label, mean, "", r.respondents])
-        else:
-            writer.writerow([q.text, "answers", r.respondents, "", r.respondents])
+    writer.writerow(["group", "question", "answer", "count", "percent", "respondents"])
+    for group, computed in columns:
+        for q in survey.questions:
+            r = computed.questions[q.id]
+
+            def line(answer, count, pct="", _q=q, _r=r):
+                writer.writerow([group, _q.text, answer, count, pct, _r.respondents])
+
+            if q.kind in (Kind.SINGLE, Kind.MULTIPLE):
+                for o in q.choices:
+                    line(o.label, r.counts.get(o.id, 0), r.percent(o.id))
+                if q.allow_other:
+                    line("other", r.other)
+            elif q.kind in (Kind.LIKERT, Kind.RATING, Kind.NUMBER):
+                line("mean", r.mean)
+                line("median", r.median)
+                if q.kind == Kind.RATING:
+                    line("nps", r.nps)
+            elif q.kind == Kind.RANKING:
+                for o in q.choices:
+                    line(o.label, r.average_ranks.get(o.id, ""))
+            elif q.kind == Kind.MATRIX:
+                for row in q.rows:
+                    line(row.label, results.rules.mean(r.row(row.id)))
+            else:
+                line("answers", r.respondents)
     yield buffer.getvalue()

@@ -66,11 +66,33 @@ class Results:
     questions: dict[int, QuestionResult]
 
 
-def compute(survey: Survey, by: str | None = None) -> dict[int | None, Results]:
-    """Results for everyone (key None), or for each college or office (``by``)."""
+@dataclass(frozen=True)
+class Only:
+    """A filter of the responses: those of one college, of one office, or both."""
+
+    college_id: int | None = None
+    office_id: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.college_id is not None or self.office_id is not None
+
+    def clauses(self) -> list:
+        out = []
+        if self.college_id is not None:
+            out.append(Response.college_id == self.college_id)
+        if self.office_id is not None:
+            out.append(Response.office_id == self.office_id)
+        return out
+
+
+def compute(
+    survey: Survey, by: str | None = None, only: Only = Only()
+) -> dict[int | None, Results]:
+    """Results for everyone (key None), or for each college or office (``by``), of the
+    responses ``only`` keeps."""
     # Without a breakdown, group by the survey itself (one group), reported as None.
     group = BREAKDOWNS[by] if by else Response.survey_id
-    of_survey = Response.survey_id == survey.id
+    of_survey = sa.and_(Response.survey_id == survey.id, *only.clauses())
     kinds = {q.id: q.kind for q in survey.questions}
 
     totals = dict(
@@ -142,6 +164,12 @@ def compute(survey: Survey, by: str | None = None) -> dict[int | None, Results]:
         (only,) = out.values()
         return {None: Results(None, only.responses, only.questions)}
     return out
+
+
+def withheld(groups: dict, minimum: int) -> tuple[dict, list]:
+    """The groups with at least ``minimum`` responses, and the keys of those withheld."""
+    kept = {k: r for k, r in groups.items() if r.responses >= minimum}
+    return kept, [k for k in groups if k not in kept]
 
 
 def texts(question: Question, page: int = 1, per_page: int = 20) -> tuple[list[str], bool]:

@@ -8,7 +8,7 @@ in the member's language.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -313,3 +313,63 @@ def average_ranks(rank_counts: Mapping[tuple[int, int], int]) -> dict[int, Decim
         sums[option] = sums.get(option, 0) + rank * count
         ns[option] = ns.get(option, 0) + count
     return {o: (Decimal(sums[o]) / ns[o]).quantize(Decimal("0.01")) for o in sums if ns[o]}
+
+
+def bins(counts: Mapping[Decimal | int, int], most: int = 10) -> list[tuple[Decimal, Decimal, int]]:
+    """Numbers given as {value: how many} in at most ``most`` bins (low, high, how many) for
+    a histogram, from the smallest value to the largest: a bin per value when there are few
+    values; else bins of equal width, each value in exactly one. Whole numbers get whole
+    bins, ``high`` included (0–4, 5–9); otherwise a bin holds ``low`` ≤ value < ``high``, the
+    last one also its ``high``."""
+    values = sorted((Decimal(v), c) for v, c in counts.items() if c)
+    if not values:
+        return []
+    if len(values) <= most:
+        return [(v, v, c) for v, c in values]
+    low, high = values[0][0], values[-1][0]
+    whole = all(v == v.to_integral_value() for v, _c in values)
+    if whole:
+        span = int(high - low) + 1
+        width = Decimal((span + most - 1) // most)  # ceiling, in whole numbers
+        edges = [(low + width * i, low + width * (i + 1) - 1) for i in range(most)]
+    else:
+        width = (high - low) / most
+        edges = [(low + width * i, low + width * (i + 1)) for i in range(most)]
+        edges[-1] = (edges[-1][0], high)
+    out = [0] * most
+    for value, count in values:
+        out[min(int((value - low) // width), most - 1)] += count
+    while out[-1] == 0:  # the largest value is in the last non-empty bin
+        out.pop()
+        edges.pop()
+    return [(a, b, n) for (a, b), n in zip(edges, out, strict=True)]
+
+
+def periods(counts: Mapping[date, int], most: int = 30) -> tuple[str, list[tuple[date, date, int]]]:
+    """Dates given as {day: how many} by period from the first answer to the last, empty
+    periods included: by month up to 24 months, else by year, or by spans of years so that
+    there are at most ``most``. Returns ("month" or "year", [(first day, last day, how many)])."""
+    days = {d: c for d, c in counts.items() if c}
+    if not days:
+        return "month", []
+    first, last = min(days), max(days)
+    if (last.year - first.year) * 12 + last.month - first.month < 24:
+        months: dict[tuple[int, int], int] = {}
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            months[(year, month)] = 0
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        for d, c in days.items():
+            months[(d.year, d.month)] += c
+        out = []
+        for (y, m), c in months.items():
+            following = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+            out.append((date(y, m, 1), following - timedelta(days=1), c))
+        return "month", out
+    step = -(-(last.year - first.year + 1) // most)
+    spans = {y: 0 for y in range(first.year, last.year + 1, step)}
+    for d, c in days.items():
+        spans[first.year + (d.year - first.year) // step * step] += c
+    return "year", [
+        (date(y, 1, 1), date(min(y + step - 1, 9999), 12, 31), c) for y, c in spans.items()
+    ]

@@ -489,15 +489,41 @@ def new_version(survey: Survey, actor: Member) -> Survey:
     return copy
 
 
-def audience_size(survey: Survey) -> int:
-    """Active members the questionnaire is addressed to (the response rate's denominator)."""
-    active = (
-        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+def _audience(survey: Survey):
+    """A query of the active members the questionnaire is addressed to (id, college, office)."""
+    query = sa.select(Member.id, Member.college_id, Member.office_id).where(
+        Member.status == MemberStatus.ACTIVE
     )
     if survey.audience == Audience.COLLEGES:
-        active = active.where(Member.college_id.in_([c.id for c in survey.colleges]))
+        query = query.where(Member.college_id.in_([c.id for c in survey.colleges]))
     elif survey.audience == Audience.OFFICES:
-        active = active.where(Member.office_id.in_([o.id for o in survey.offices]))
+        query = query.where(Member.office_id.in_([o.id for o in survey.offices]))
     elif survey.audience == Audience.GROUP:
-        return len(survey.group.members) if survey.group else 0
-    return db.session.scalar(active)
+        ids = [m.member_id for m in survey.group.members] if survey.group else []
+        query = query.where(Member.id.in_(ids))
+    return query
+
+
+def audience_size(survey: Survey, college_id: int | None = None, office_id: int | None = None):
+    """Active members the questionnaire is addressed to (the response rate's denominator),
+    of one college or office if given."""
+    query = _audience(survey)
+    if college_id is not None:
+        query = query.where(Member.college_id == college_id)
+    if office_id is not None:
+        query = query.where(Member.office_id == office_id)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+def audience_sizes(
+    survey: Survey, by: str, college_id: int | None = None, office_id: int | None = None
+) -> dict[int, int]:
+    """The audience's size per college or per office (``by``), in one query."""
+    query = _audience(survey)
+    if college_id is not None:
+        query = query.where(Member.college_id == college_id)
+    if office_id is not None:
+        query = query.where(Member.office_id == office_id)
+    sub = query.subquery()
+    column = sub.c.college_id if by == "college" else sub.c.office_id
+    return dict(db.session.execute(sa.select(column, sa.func.count()).group_by(column)).all())

@@ -3,7 +3,7 @@ call one service, render or redirect."""
 
 import sqlalchemy as sa
 from flask import Response as HTTPResponse
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.models import College, Member, Office
-from sip.surveys import bp, results, services
+from sip.surveys import bp, charts, results, services
 from sip.surveys.export import responses_csv, summary_csv
 from sip.surveys.forms import (
     KIND_LABELS,
@@ -144,65 +144,77 @@ def answer(survey_id: int):
     )
 
 
-def chart(question, result) -> list[tuple[str, int, object]]:
-    """(label, count, percent) of each bar of a question's chart."""
-    percent = results.rules.percent
-    if question.kind in (Kind.SINGLE, Kind.MULTIPLE):
-        items = [
-            (o.label, result.counts.get(o.id, 0), result.percent(o.id)) for o in question.choices
-        ]
-        if question.allow_other:
-            items.append((_("Other"), result.other, percent(result.other, result.respondents)))
-        return items
-    if question.kind == Kind.LIKERT:
-        points = list(enumerate(scale_labels(question), start=1))
-    else:
-        points = [(v, str(v)) for v in range(0, 11)]
-    return [
-        (
-            str(label),
-            result.distribution.get(v, 0),
-            percent(result.distribution.get(v, 0), result.respondents),
-        )
-        for v, label in points
-    ]
-
-
 def row_mean(distribution: dict) -> object:
     mean = results.rules.mean(distribution)
     return "—" if mean is None else mean
 
 
+def _view_of_results(survey: Survey) -> dict:
+    """What the results page and the summary export show: the filter (``college``,
+    ``office``), the breakdown (``by``), the groups with enough responses, and those withheld
+    (fewer than ``SURVEY_MIN_GROUP_SIZE``, unless an organiser reads a named questionnaire)."""
+    colleges, offices = _catalogues()
+    college = next((c for c in colleges if c.id == id_or_none(request.args.get("college"))), None)
+    office = next((o for o in offices if o.id == id_or_none(request.args.get("office"))), None)
+    by = request.args.get("by", "")
+    by = by if by in results.BREAKDOWNS else None
+    only = results.Only(college.id if college else None, office.id if office else None)
+    minimum = current_app.config["SURVEY_MIN_GROUP_SIZE"]
+    if not survey.anonymous and is_organiser(_me(), survey):
+        minimum = 0
+    everyone = results.compute(survey, only=only)[None]
+    filtered_out = bool(only) and everyone.responses < minimum
+    groups, withheld = [], []
+    if by and not filtered_out:
+        computed, hidden = results.withheld(results.compute(survey, by=by, only=only), minimum)
+        rows = colleges if by == "college" else offices
+        groups = [(row, computed[row.id]) for row in rows if row.id in computed]
+        withheld = [row for row in rows if row.id in hidden]
+    return {
+        "colleges": colleges,
+        "offices": offices,
+        "college": college,
+        "office": office,
+        "by": by,
+        "only": only,
+        "minimum": minimum,
+        "everyone": everyone,
+        "filtered_out": filtered_out,
+        "groups": groups,
+        "withheld": withheld,
+    }
+
+
 @bp.get("/<int:survey_id>/results")
 @require(P.RESULTS, load=_survey)
 def results_page(survey_id: int):
-    """Results per question, as charts and tables; ``by=college`` or ``by=office`` adds the
-    breakdown side by side.
+    """Results per question, as charts and tables, of everyone or of one category and/or
+    office (``college``, ``office``); ``by=college`` or ``by=office`` adds the breakdown side
+    by side, with each group's response rate.
 
     :raise 404: for an unknown questionnaire.
     """
     survey = _survey(survey_id)
-    by = request.args.get("by", "")
-    by = by if by in results.BREAKDOWNS else None
-    everyone = results.compute(survey)[None]
-    groups = []
-    if by:
-        computed = results.compute(survey, by=by)
-        model = College if by == "college" else Office
-        rows = db.session.scalars(sa.select(model).order_by(model.position)).all()
-        groups = [(row, computed[row.id]) for row in rows if row.id in computed]
-    size = services.audience_size(survey)
+    view = _view_of_results(survey)
+    only = view["only"]
+    size = services.audience_size(survey, only.college_id, only.office_id)
+    sizes = (
+        services.audience_sizes(survey, view["by"], only.college_id, only.office_id)
+        if view["groups"]
+        else {}
+    )
     return render(
         "surveys/results.html",
         survey=survey,
-        everyone=everyone,
-        groups=groups,
-        by=by,
+        **view,
         audience=size,
-        rate=results.rules.percent(everyone.responses, size),
+        rate=results.rules.percent(view["everyone"].responses, size),
+        sizes=sizes,
+        percent=results.rules.percent,
         is_organiser=is_organiser(_me(), survey),
         scale_labels=scale_labels,
-        chart=chart,
+        bars=charts.bars,
+        stacks=charts.stacks,
         row_mean=row_mean,
         Kind=Kind,
     )
@@ -565,11 +577,18 @@ def export_responses(survey_id: int):
 @bp.get("/<int:survey_id>/summary.csv")
 @require(P.RESULTS, load=_survey)
 def export_summary(survey_id: int):
-    """The results' figures as CSV."""
+    """The results' figures as CSV, filtered and broken down as the results page (the
+    same arguments); groups withheld there are withheld here."""
 
     survey = _survey(survey_id)
+    view = _view_of_results(survey)
+    if view["filtered_out"]:
+        columns = []
+    else:
+        label = " · ".join(g.name for g in (view["college"], view["office"]) if g) or "everyone"
+        columns = [(label, view["everyone"]), *((row.name, g) for row, g in view["groups"])]
     return HTTPResponse(
-        "".join(summary_csv(survey)),
+        "".join(summary_csv(survey, columns)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-summary.csv"'},
     )

@@ -66,6 +66,7 @@ def test_results_and_builder_pages_are_accessible_and_fit_a_phone(new_page, live
         f"/surveys/{survey_id}/results",
         f"/surveys/{survey_id}/results?by=college",
         f"/surveys/{survey_id}/results?by=office",
+        f"/surveys/{survey_id}/results?college=1&by=office",
         f"/surveys/{survey_id}/edit",
         "/surveys/new",
         "/surveys/",

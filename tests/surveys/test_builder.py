@@ -288,8 +288,8 @@ def test_exports_list_every_response_without_identity_when_anonymous(client, aut
             io.StringIO(client.get(f"/surveys/{survey.id}/summary.csv").get_data(as_text=True))
         )
     )
-    assert ["Pick", "Red", "1", "50.0", "2"] in summary
-    assert ["Order", "a", "2.00", "", "2"] in summary
+    assert ["everyone", "Pick", "Red", "1", "50.0", "2"] in summary
+    assert ["everyone", "Order", "a", "2.00", "", "2"] in summary
     survey.anonymous = False
     db.session.flush()
     named = client.get(f"/surveys/{survey.id}/responses.csv").get_data(as_text=True)

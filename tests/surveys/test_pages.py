@@ -215,3 +215,111 @@ def test_the_results_page_runs_as_many_queries_at_50_and_2000_responses(
         html = client.get(f"/surveys/{survey.id}/results?by={by}").get_data(as_text=True)
     assert "2000 responses" in html
     assert len(many) == len(few)
+
+
+def _spread(survey, w, groups):
+    """Responses (score 9, 12 invoices, a date, a ranking, a matrix) in the given
+    (college code, office code, how many) groups."""
+    from datetime import date
+
+    from sip.db import local_today
+    from sip.surveys.models import Answer
+
+    responses, answers = [], []
+    for college, office, n in groups:
+        for i in range(n):
+            rid = f"{college}{office}{i:029d}"
+            responses.append(
+                {
+                    "id": rid,
+                    "survey_id": survey.id,
+                    "college_id": w.colleges[college].id,
+                    "office_id": w.offices[office].id,
+                    "submitted_on": local_today(),
+                }
+            )
+            answers += [
+                {"response_id": rid, "question_id": w.score.id, "number": 9},
+                {"response_id": rid, "question_id": w.amount.id, "number": 10 + i},
+                {"response_id": rid, "question_id": w.since.id, "day": date(2015, 1 + i, 3)},
+                {"response_id": rid, "question_id": w.matrix.id, "option_id": w.matrix.rows[0].id}
+                | {"number": 4},
+            ]
+            answers += [
+                {"response_id": rid, "question_id": w.rank.id, "option_id": o.id, "number": p}
+                for p, o in enumerate(w.rank.choices, start=1)
+            ]
+    db.session.execute(sa.insert(Response), responses)
+    db.session.execute(sa.insert(Answer), answers)
+
+
+def _summary(client, survey, query=""):
+    import csv
+    import io
+
+    text = client.get(f"/surveys/{survey.id}/summary.csv{query}").get_data(as_text=True)
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_results_filter_by_category_and_office_and_withhold_small_groups(
+    client, auth, world, survey
+):
+    w = world
+    survey.anonymous = True
+    _spread(survey, w, [("A", "BXL", 6), ("B", "BXL", 2), ("C", "ANT", 4)])
+    db.session.commit()
+    auth.login_as(w.moderator)
+    url = f"/surveys/{survey.id}/results"
+
+    only_a = client.get(f"{url}?college={w.colleges['A'].id}").get_data(as_text=True)
+    assert "6 responses" in only_a and "Only the responses of:" in only_a
+    addressed = services.audience_size(survey, w.colleges["A"].id)
+    assert f"of {addressed} members addressed" in only_a
+
+    # Antwerp has four responses: fewer than five, so its results are not shown.
+    antwerp = client.get(f"{url}?office={w.offices['ANT'].id}").get_data(as_text=True)
+    assert "Fewer than 5 responses match this filter" in antwerp
+    assert "Net Promoter Score" not in antwerp
+    assert _summary(client, survey, f"?office={w.offices['ANT'].id}")[1:] == []
+
+    # Side by side: A is shown with its response rate; B (2) and C (4) are withheld.
+    by_college = client.get(f"{url}?by=college").get_data(as_text=True)
+    assert "Responses by member category" in by_college
+    assert "Not shown apart, with fewer than 5 responses each" in by_college
+    assert "B en, C en" in by_college
+    groups = {row[0] for row in _summary(client, survey, "?by=college")[1:]}
+    assert groups == {"everyone", "A en"}
+
+    # A filter and a breakdown together: Brussels by category.
+    brussels = client.get(f"{url}?office={w.offices['BXL'].id}&by=college")
+    assert "8 responses" in brussels.get_data(as_text=True)
+
+    # Every kind has its chart: a histogram of numbers, dates by month, stacked bars for the
+    # ranking and the matrix.
+    everyone = client.get(url).get_data(as_text=True)
+    for q in (w.score, w.amount, w.since, w.rank, w.matrix):
+        assert f'id="chart-{q.id}-title"' in everyone, q.text
+    assert "Rank 1" in everyone and "Jan 2015" in everyone
+
+
+def test_organisers_of_a_named_questionnaire_see_every_group(client, auth, world, survey):
+    w = world
+    survey.anonymous = False
+    _spread(survey, w, [("A", "BXL", 6), ("B", "BXL", 2)])
+    db.session.commit()
+    url = f"/surveys/{survey.id}/results?by=college"
+    auth.login_as(w.moderator)
+    organiser = client.get(url).get_data(as_text=True)
+    assert "Not shown apart" not in organiser
+    assert {row[0] for row in _summary(client, survey, "?by=college")[1:]} == {
+        "everyone",
+        "A en",
+        "B en",
+    }
+    # A member who answered sees the results, but not a group of two apart.
+    services.submit(survey, w.member, {w.used.id: {"option": w.used.choices[1].id}})
+    db.session.commit()
+    auth.logout()
+    auth.login_as(w.member)
+    member = client.get(url).get_data(as_text=True)
+    assert "Not shown apart" in member and "B en" in member.split("Not shown apart")[1]

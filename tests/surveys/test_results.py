@@ -128,6 +128,16 @@ def test_results_equal_the_tallies_of_the_answers_given(world, survey):
         tally(lambda r: r[q["multiple"].id]["options"], college=b)
     )
     assert sum(r.responses for r in by_college.values()) == len(people)
+    # A filter keeps the same responses as that column of the breakdown.
+    only_b = results.compute(survey, only=results.Only(college_id=b))[None]
+    assert only_b.responses == by_college[b].responses
+    assert (
+        only_b.questions[q["multiple"].id].counts
+        == by_college[b].questions[q["multiple"].id].counts
+    )
+    antwerp = results.Only(college_id=b, office_id=w.offices["ANT"].id)
+    assert results.compute(survey, only=antwerp)[None].responses == 0
+    assert results.compute(survey, by="office", only=antwerp) == {}
 
 
 def test_no_response_gives_empty_results(world, survey):

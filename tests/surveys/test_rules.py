@@ -13,11 +13,13 @@ from sip.surveys.rules import (
     Problem,
     QuestionSpec,
     average_ranks,
+    bins,
     check,
     mean,
     median,
     nps,
     percent,
+    periods,
     shown,
     validate,
 )
@@ -222,3 +224,55 @@ def test_average_ranks_match_the_ballots_and_sum_to_the_triangle(orders):
 def test_percent():
     assert percent(1, 3) == Decimal("33.3")
     assert percent(0, 0) == Decimal("0.0")
+
+
+@given(st.dictionaries(st.integers(-1000, 100_000), st.integers(1, 50), min_size=1, max_size=60))
+def test_whole_numbers_fall_each_in_one_histogram_bin(counts):
+    found = bins(counts)
+    assert 1 <= len(found) <= 10
+    assert sum(n for _low, _high, n in found) == sum(counts.values())
+    for value, n in counts.items():
+        holding = [b for b in found if b[0] <= value <= b[1]]
+        assert len(holding) == 1  # bins of whole numbers do not overlap
+    assert found[0][0] == min(counts) and found[-1][1] >= max(counts)
+    if len(counts) <= 10:
+        assert [(low, n) for low, _high, n in found] == sorted(counts.items())
+
+
+@given(
+    st.dictionaries(
+        st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False),
+        st.integers(1, 9),
+        min_size=11,
+        max_size=40,
+    )
+)
+def test_decimal_histograms_keep_every_answer_between_the_extremes(counts):
+    found = bins(counts)
+    assert len(found) <= 10
+    assert sum(n for _low, _high, n in found) == sum(counts.values())
+    assert found[0][0] == min(counts) and found[-1][1] == max(counts)
+
+
+@given(
+    st.dictionaries(st.dates(date(1900, 1, 1), date(9998, 12, 31)), st.integers(1, 9), min_size=1)
+)
+def test_dates_are_counted_by_period_without_loss(counts):
+    unit, spans = periods(counts)
+    assert sum(n for _first, _last, n in spans) == sum(counts.values())
+    assert len(spans) <= (24 if unit == "month" else 30)
+    for day, n in counts.items():
+        assert len([s for s in spans if s[0] <= day <= s[1]]) == 1
+    assert spans[0][2] > 0 and spans[-1][2] > 0
+
+
+def test_dates_within_two_years_are_counted_by_month_with_empty_months():
+    unit, spans = periods({date(2015, 11, 3): 2, date(2016, 2, 28): 1})
+    assert unit == "month"
+    assert [(first.isoformat(), n) for first, _last, n in spans] == [
+        ("2015-11-01", 2),
+        ("2015-12-01", 0),
+        ("2016-01-01", 0),
+        ("2016-02-01", 1),
+    ]
+    assert spans[-1][1] == date(2016, 2, 29)
