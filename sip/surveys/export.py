@@ -111,8 +111,8 @@ def summary_csv(survey: Survey, columns: list[tuple[str, results.Results]]) -> I
         for q in survey.questions:
             r = computed.questions[q.id]
 
-            def line(answer, count, pct="", _q=q, _r=r):
-                writer.writerow([group, _q.text, answer, count, pct, _r.respondents])
+            def line(answer, count, pct="", _g=group, _q=q, _r=r):
+                writer.writerow([_g, _q.text, answer, count, pct, _r.respondents])
 
             if q.kind in (Kind.SINGLE, Kind.MULTIPLE):
                 for o in q.choices:

@@ -231,7 +231,7 @@ def test_whole_numbers_fall_each_in_one_histogram_bin(counts):
     found = bins(counts)
     assert 1 <= len(found) <= 10
     assert sum(n for _low, _high, n in found) == sum(counts.values())
-    for value, n in counts.items():
+    for value in counts:
         holding = [b for b in found if b[0] <= value <= b[1]]
         assert len(holding) == 1  # bins of whole numbers do not overlap
     assert found[0][0] == min(counts) and found[-1][1] >= max(counts)
@@ -261,7 +261,7 @@ def test_dates_are_counted_by_period_without_loss(counts):
     unit, spans = periods(counts)
     assert sum(n for _first, _last, n in spans) == sum(counts.values())
     assert len(spans) <= (24 if unit == "month" else 30)
-    for day, n in counts.items():
+    for day in counts:
         assert len([s for s in spans if s[0] <= day <= s[1]]) == 1
     assert spans[0][2] > 0 and spans[-1][2] > 0
 
