@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cycle_pages import RUNS, add_members, demo_app, measure
 from sip.extensions import db
+from sip.members.models import College
 from sip.surveys import results
 from sip.surveys.models import Answer, Response, Survey
 from sip.surveys.rules import Kind
@@ -118,12 +119,15 @@ def main() -> None:
         client.post(
             "/auth/login", data={"email": "moderator@example.org", "password": "demo-password"}
         )
+        with app.app_context():
+            college = db.session.scalar(sa.select(College.id).order_by(College.position))
         print(f"{'case':34} {'median ms':>10} {'queries':>8}   ({RUNS} runs each)")
         page_ms = {}
         for name, path in {
             "results page": f"/surveys/{survey_id}/results",
             "results page, by college": f"/surveys/{survey_id}/results?by=college",
             "results page, by office": f"/surveys/{survey_id}/results?by=office",
+            "one category, by office": f"/surveys/{survey_id}/results?college={college}&by=office",
         }.items():
             ms, n = measure(app, client, path)
             page_ms[name] = ms
