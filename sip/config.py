@@ -82,3 +82,16 @@ NOTIFICATIONS_PER_PAGE = 25
 #: responses than this is withheld, so that a small category or office does not reveal who
 #: answered what (organisers of a named questionnaire see everything).
 SURVEY_MIN_GROUP_SIZE = 5
+
+#: The board (issue "The board"): terms of office, quorum, votes, the gender rule.
+BOARD_TERM_YEARS = 4
+#: A term is renewable once: two terms at most.
+BOARD_MAX_TERMS = 2
+#: Quorum: more than this fraction of the filled seats present.
+BOARD_QUORUM_FRACTION = "0.5"
+#: A tie is lost unless the meeting's chair has a casting vote.
+BOARD_CHAIR_CASTING_VOTE = False
+#: At least this share of each gender among sitting members (Smart: 0.4); null: no rule.
+BOARD_GENDER_MIN_SHARE = "0.4"
+#: Staff representatives who attend board meetings as observers, without a vote.
+BOARD_OBSERVERS = 2

@@ -215,6 +215,7 @@ def forum_world(groups_world):
 def full_world(forum_world):
     """``forum_world`` with a published questionnaire: every feature's objects."""
     factories.build_surveys(forum_world)
+    factories.build_board(forum_world)
     return forum_world
 
 

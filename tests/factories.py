@@ -107,10 +107,31 @@ def build_world() -> SimpleNamespace:
     )
     w.users_seats = seat_group("Users", [a], 3)
     w.other_seats = seat_group("Employees and partners", [b, c], 2)
-    w.users_seats.seats[0].holder = w.board
-    w.users_seats.seats[0].assigned_at = utcnow()
+    seat(w.users_seats.seats[0], w.board)
     db.session.flush()
     return w
+
+
+def seat(board_seat, holder, starts_on=None):
+    """Seat ``holder`` for a four-year term from ``starts_on`` (a year ago by default)."""
+    from datetime import timedelta
+
+    from sip.board.models import BoardTerm
+    from sip.board.rules import term_end
+    from sip.db import local_today
+
+    start = starts_on or local_today() - timedelta(days=365)
+    board_seat.holder = holder
+    board_seat.assigned_at = utcnow()
+    db.session.flush()
+    db.session.add(
+        BoardTerm(
+            seat_id=board_seat.id,
+            member_id=holder.id,
+            starts_on=start,
+            ends_on=term_end(start, 4),
+        )
+    )
 
 
 # -- cycles and working groups ------------------------------------------------------------
@@ -187,7 +208,7 @@ def build_groups(w) -> None:
     a, b, c = w.colleges["A"], w.colleges["B"], w.colleges["C"]
     bxl = w.offices["BXL"]
     w.board2 = member(a, bxl, name="Bea Board", email="board2@test.example")
-    w.users_seats.seats[1].holder = w.board2
+    seat(w.users_seats.seats[1], w.board2)
     w.group_member = member(a, bxl, name="Gro Upmember", email="group_member@test.example")
     w.author = member(a, bxl, name="Au Thor", email="author@test.example")
     w.expert2 = member(c, bxl, name="Ex Two", email="expert2@test.example", roles=(Role.EXPERT,))
@@ -383,6 +404,15 @@ def build_forum(w) -> None:
         .where(Notification.member_id == w.member.id)
         .order_by(Notification.id.desc())
     )
+
+
+def build_board(w) -> None:
+    """A staff representative observing the board."""
+    from sip.board.models import BoardObserver
+
+    w.observer = BoardObserver(member=w.moderator2)
+    db.session.add(w.observer)
+    db.session.flush()
 
 
 def build_surveys(w) -> None:

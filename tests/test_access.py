@@ -96,6 +96,14 @@ ROUTES = [
         303,
         {"lang-language": "fr"},
     ),
+    Route(
+        "auth.change_gender",
+        "POST",
+        "/auth/account/gender",
+        LOGGED_IN,
+        303,
+        {"gender-gender": "female"},
+    ),
     # members (admin)
     Route("members.index", "GET", "/members/", ADMIN),
     Route("members.detail", "GET", "/members/{member}", ADMIN),
@@ -157,6 +165,16 @@ ROUTES = [
         {"seat{vacant_seat}-email": "member@test.example"},
     ),
     Route("board.vacate", "POST", "/board/seats/{filled_seat}/vacate", ADMIN, 303),
+    Route("board.renew", "POST", "/board/seats/{filled_seat}/renew", ADMIN, 303),
+    Route(
+        "board.add_observer",
+        "POST",
+        "/board/observers",
+        ADMIN,
+        303,
+        {"observer-email": "moderator@test.example"},
+    ),
+    Route("board.remove_observer", "POST", "/board/observers/{observer}/remove", ADMIN, 303),
     # cycles and topics
     Route("cycles.index", "GET", "/cycles/", MEMBER_AREA),
     Route("cycles.edit", "GET", "/cycles/new", ADMIN),
@@ -789,6 +807,7 @@ def _ids(world) -> dict[str, int]:
         "survey_option_question": world.survey_option.question_id,
         "survey_option_other": world.survey_option.question.choices[1].id,
         "vacant_seat": world.users_seats.seats[2].id,
+        "observer": world.observer.member_id,
         "filled_seat": world.users_seats.seats[0].id,
     }
 

@@ -97,3 +97,18 @@ class LanguageForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+
+
+class GenderForm(FlaskForm):
+    """Optional; only admins see it, for the board's gender rule."""
+
+    gender = SelectField(_l("Gender (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gender.choices = [
+            ("", _l("I prefer not to say")),
+            ("female", _l("Woman")),
+            ("male", _l("Man")),
+            ("other", _l("Other")),
+        ]

@@ -8,6 +8,7 @@ from sip.auth import bp, services
 from sip.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
+    GenderForm,
     LanguageForm,
     LoginForm,
     RegistrationForm,
@@ -142,19 +143,27 @@ def reset_password(token: str):
     return render("auth/reset.html", form=form, status=422 if request.method == "POST" else 200)
 
 
+def _account_page(status: int = 200, **forms):
+    forms.setdefault("password_form", ChangePasswordForm(prefix="pw", formdata=None))
+    forms.setdefault(
+        "language_form", LanguageForm(prefix="lang", language=current_user.language, formdata=None)
+    )
+    forms.setdefault(
+        "gender_form", GenderForm(prefix="gender", gender=current_user.gender or "", formdata=None)
+    )
+    return render("auth/account.html", status=status, **forms)
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    password_form = ChangePasswordForm(prefix="pw")
-    language_form = LanguageForm(prefix="lang", language=current_user.language)
-    return render("auth/account.html", password_form=password_form, language_form=language_form)
+    return _account_page()
 
 
 @bp.post("/account/password")
 @login_required
 def change_password():
     password_form = ChangePasswordForm(prefix="pw")
-    language_form = LanguageForm(prefix="lang", language=current_user.language)
     if password_form.validate_on_submit():
         member = current_user._get_current_object()
         try:
@@ -168,21 +177,29 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed."), "success")
             return see_other(url_for("auth.account"))
-    return render(
-        "auth/account.html", password_form=password_form, language_form=language_form, status=422
-    )
+    return _account_page(422, password_form=password_form)
 
 
 @bp.post("/account/language")
 @login_required
 def change_language():
-    password_form = ChangePasswordForm(prefix="pw")
     language_form = LanguageForm(prefix="lang")
     if language_form.validate_on_submit():
         members.set_language(current_user._get_current_object(), language_form.language.data)
         db.session.commit()
         flash(_("Your language is saved."), "success")
         return see_other(url_for("auth.account"))
-    return render(
-        "auth/account.html", password_form=password_form, language_form=language_form, status=422
-    )
+    return _account_page(422, language_form=language_form)
+
+
+@bp.post("/account/gender")
+@login_required
+def change_gender():
+    """The member's gender, declared if they wish; only admins see it."""
+    gender_form = GenderForm(prefix="gender")
+    if gender_form.validate_on_submit():
+        members.set_gender(current_user._get_current_object(), gender_form.gender.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return see_other(url_for("auth.account"))
+    return _account_page(422, gender_form=gender_form)

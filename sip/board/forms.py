@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -58,3 +58,12 @@ class SeatGroupForm(FlaskForm):
 
 class AssignSeatForm(FlaskForm):
     email = email_field(_l("Email of the member to seat"))
+    starts_on = DateField(
+        _l("The term starts on (today if empty)"),
+        validators=[Optional()],
+        render_kw={"max": "9998-12-31"},
+    )
+
+
+class ObserverForm(FlaskForm):
+    email = email_field(_l("Email of the staff representative"))

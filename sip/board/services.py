@@ -1,11 +1,16 @@
 """Board seats: the one place that answers "is this member on the board?"."""
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
-from sip.board.models import BoardSeat, SeatGroup
-from sip.db import utcnow
+from sip.board import rules
+from sip.board.models import BoardObserver, BoardSeat, BoardTerm, SeatGroup
+from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import College, Member, MemberStatus
@@ -96,8 +101,36 @@ def configure_group(
     return group
 
 
-def assign_seat(seat: BoardSeat, member: Member, actor: Member) -> None:
-    """Seat an active member of a matching college; a member holds one seat at most."""
+def terms_served(member: Member) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(BoardTerm).where(BoardTerm.member_id == member.id)
+    )
+
+
+def terms_served_by(member_ids: list[int]) -> dict[int, int]:
+    """Terms served (the current one included) by each of these members, in one query."""
+    if not member_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(BoardTerm.member_id, sa.func.count())
+        .where(BoardTerm.member_id.in_(member_ids))
+        .group_by(BoardTerm.member_id)
+    )
+    return dict(rows.all())
+
+
+def current_term(seat: BoardSeat) -> BoardTerm | None:
+    return db.session.scalar(
+        sa.select(BoardTerm).where(BoardTerm.seat_id == seat.id, BoardTerm.ended_on.is_(None))
+    )
+
+
+def assign_seat(
+    seat: BoardSeat, member: Member, actor: Member, starts_on: date | None = None
+) -> BoardTerm:
+    """Seat an active member of a matching college for a term of BOARD_TERM_YEARS from
+    ``starts_on`` (today by default); a member holds one seat at most, and serves at most
+    BOARD_MAX_TERMS terms (a term is renewable once)."""
     if member.status != MemberStatus.ACTIVE:
         raise ServiceError(_l("Only active members can hold a board seat."), "email")
     if seat.holder_id is not None:
@@ -106,13 +139,66 @@ def assign_seat(seat: BoardSeat, member: Member, actor: Member) -> None:
         raise ServiceError(_l("This seat is reserved for another college."), "email")
     if seat_of(member) is not None:
         raise ServiceError(_l("This member already holds a board seat."), "email")
+    _refuse_beyond_term_limit(member)
+    start = starts_on or local_today()
+    term = BoardTerm(
+        seat_id=seat.id,
+        member_id=member.id,
+        starts_on=start,
+        ends_on=rules.term_end(start, current_app.config["BOARD_TERM_YEARS"]),
+    )
+    db.session.add(term)
     seat.holder = member
     seat.assigned_at = utcnow()
-    audit.record("seat.assigned", seat, actor=actor, member_id=member.id, group=seat.group.name_en)
+    db.session.flush()
+    audit.record(
+        "seat.assigned",
+        seat,
+        actor=actor,
+        member_id=member.id,
+        group=seat.group.name_en,
+        starts_on=term.starts_on,
+        ends_on=term.ends_on,
+    )
+    return term
+
+
+def _refuse_beyond_term_limit(member: Member) -> None:
+    limit = current_app.config["BOARD_MAX_TERMS"]
+    if terms_served(member) >= limit:
+        raise ServiceError(
+            _l(
+                "%(name)s has served %(n)d terms already, the most allowed.",
+                name=member.name,
+                n=limit,
+            ),
+            "email",
+        )
+
+
+def renew_term(seat: BoardSeat, actor: Member) -> BoardTerm:
+    """The holder's next term, from the day after the current one ends."""
+    term = current_term(seat)
+    if seat.holder is None or term is None:
+        raise ServiceError(_l("This seat is vacant: there is no term to renew."))
+    _refuse_beyond_term_limit(seat.holder)
+    term.ended_on = term.ends_on
+    start = term.ends_on + timedelta(days=1)
+    new = BoardTerm(
+        seat_id=seat.id,
+        member_id=seat.holder_id,
+        starts_on=start,
+        ends_on=rules.term_end(start, current_app.config["BOARD_TERM_YEARS"]),
+    )
+    db.session.add(new)
+    db.session.flush()
+    audit.record("seat.renewed", seat, actor=actor, member_id=seat.holder_id, ends_on=new.ends_on)
+    return new
 
 
 def vacate_seat(seat: BoardSeat, actor: Member) -> None:
-    """Free a seat, unless a working group still needs its holder as a board member."""
+    """Free a seat, unless a working group still needs its holder as a board member; the
+    holder's term ends today."""
     from sip.working_groups.services import groups_needing
 
     if seat.holder is None:
@@ -127,9 +213,90 @@ def vacate_seat(seat: BoardSeat, actor: Member) -> None:
                 group=needed[0].name,
             )
         )
+    term = current_term(seat)
+    if term is not None:
+        term.ended_on = min(local_today(), term.ends_on)
     audit.record("seat.vacated", seat, actor=actor, member_id=seat.holder_id)
     seat.holder = None
     seat.assigned_at = None
+    db.session.flush()
+
+
+def current_terms() -> dict[int, BoardTerm]:
+    """The current term of each filled seat, by seat id, in one query."""
+    rows = db.session.scalars(sa.select(BoardTerm).where(BoardTerm.ended_on.is_(None)))
+    return {t.seat_id: t for t in rows}
+
+
+def gender_balance() -> rules.GenderBalance:
+    """The gender rule on the sitting members (BOARD_GENDER_MIN_SHARE; unset: no rule)."""
+    minimum = current_app.config.get("BOARD_GENDER_MIN_SHARE")
+    genders = db.session.scalars(
+        sa.select(Member.gender)
+        .join(BoardSeat, BoardSeat.holder_id == Member.id)
+        .where(Member.status == MemberStatus.ACTIVE)
+    ).all()
+    return rules.gender_balance(
+        list(genders), Decimal(str(minimum)) if minimum not in (None, "") else None
+    )
+
+
+def gender_minimum_percent() -> Decimal | None:
+    minimum = current_app.config.get("BOARD_GENDER_MIN_SHARE")
+    if minimum in (None, ""):
+        return None
+    return (Decimal(str(minimum)) * 100).quantize(Decimal("1"))
+
+
+def filled_seats() -> int:
+    """Seats held by an active member: the quorum's basis."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(BoardSeat)
+        .join(Member, Member.id == BoardSeat.holder_id)
+        .where(Member.status == MemberStatus.ACTIVE)
+    )
+
+
+# -- observers ------------------------------------------------------------------------------
+
+
+def observers() -> list[BoardObserver]:
+    return list(db.session.scalars(sa.select(BoardObserver).order_by(BoardObserver.since)).all())
+
+
+def is_observer(member) -> bool:
+    if not getattr(member, "is_authenticated", False) or not member.is_active:
+        return False
+    return db.session.get(BoardObserver, member.id) is not None
+
+
+def add_observer(member: Member, actor: Member) -> BoardObserver:
+    """A staff representative who attends board meetings without a vote (BOARD_OBSERVERS)."""
+    limit = current_app.config["BOARD_OBSERVERS"]
+    if member.status != MemberStatus.ACTIVE or not member.college.is_staff:
+        raise ServiceError(
+            _l("Observers are staff representatives: an active permanent employee."), "email"
+        )
+    if db.session.get(BoardObserver, member.id) is not None:
+        raise ServiceError(_l("This member is an observer already."), "email")
+    if seat_of(member) is not None:
+        raise ServiceError(_l("A board member cannot also be an observer."), "email")
+    if len(observers()) >= limit:
+        raise ServiceError(
+            _l("The board has %(n)d observers already, the most it may have.", n=limit), "email"
+        )
+    observer = BoardObserver(member=member)
+    db.session.add(observer)
+    db.session.flush()
+    audit.record("board.observer_added", member, actor=actor)
+    return observer
+
+
+def remove_observer(observer: BoardObserver, actor: Member) -> None:
+    audit.record("board.observer_removed", observer.member, actor=actor)
+    db.session.delete(observer)
+    db.session.flush()
 
 
 def delete_group(group: SeatGroup, actor: Member) -> None:

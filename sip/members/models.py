@@ -126,6 +126,9 @@ class Member(UserMixin, db.Model):
     office_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("office.id"), index=True)
     #: Shares of capital held (one at least once approved, in most statutes).
     shares: so.Mapped[int] = so.mapped_column(default=1)
+    #: Declared by the member if they wish (female, male, other; None: not said). Only
+    #: admins see it, for the board's gender rule (``sip.board.rules.gender_balance``).
+    gender: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     approved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -198,6 +198,14 @@ def set_language(member: Member, language: str) -> None:
         audit.record("member.language_changed", member, actor=member, language=language)
 
 
+def set_gender(member: Member, gender: str | None) -> None:
+    """The member's declared gender (or none); audited without its value."""
+    gender = gender or None
+    if member.gender != gender:
+        member.gender = gender
+        audit.record("member.gender_declared", member, actor=member)
+
+
 # -- colleges and offices ------------------------------------------------------------------
 
 

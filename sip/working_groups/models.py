@@ -363,6 +363,8 @@ class RecommendationVersion(db.Model):
     rationale: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Written by the board when it amended the recommendation (not by the group).
+    by_board: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     recommendation: so.Mapped[Recommendation] = so.relationship(back_populates="versions")
     author: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
