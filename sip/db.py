@@ -97,3 +97,14 @@ MIGRATION_ONLY = ("forum_post_fts", "ix_forum_post_search", "ix_forum_thread_sea
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic autogenerate: leave the search tables and indexes of migration 0003 alone."""
     return not (name or "").startswith(MIGRATION_ONLY)
+
+
+def lock_row(model, row_id: int) -> None:
+    """Take the row's lock until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    Two requests changing the same row then run one after the other, and the second one
+    reads what the first one wrote: no lost update, no decision taken twice.
+    """
+    from sip.extensions import db  # sip.extensions builds on this module
+
+    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())

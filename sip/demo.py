@@ -203,6 +203,10 @@ def load_demo() -> dict[str, int]:
 
     created.update(load_cycles(named, generated))
 
+    from sip.board.demo import load as load_board
+
+    created.update(load_board(named, generated))
+
     from sip.forum.demo import load as load_forum
 
     created.update(load_forum(named, generated))

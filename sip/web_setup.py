@@ -39,6 +39,7 @@ def init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and Alembic) sees all tables.
     from sip import audit  # noqa: F401
     from sip.board import models as _board_models  # noqa: F401
+    from sip.board import notifications as board_notifications
     from sip.cycles import models as _cycle_models  # noqa: F401
     from sip.forum import evidence as forum_evidence
     from sip.forum import models as _forum_models  # noqa: F401
@@ -54,6 +55,7 @@ def init_extensions(app: Flask) -> None:
     forum_evidence.register_kinds()
     forum_notifications.register_kinds()
     survey_evidence.register_kinds()
+    board_notifications.register_kinds()
 
     db.init_app(app)
     migrate.init_app(

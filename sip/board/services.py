@@ -1,6 +1,7 @@
 """Board seats: the one place that answers "is this member on the board?"."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -9,11 +10,29 @@ from flask_babel import lazy_gettext as _l
 
 from sip import audit
 from sip.board import rules
-from sip.board.models import BoardObserver, BoardSeat, BoardTerm, SeatGroup
-from sip.db import local_today, utcnow
+from sip.board.models import (
+    BoardAttendance,
+    BoardDecision,
+    BoardMeeting,
+    BoardObserver,
+    BoardSeat,
+    BoardTerm,
+    BoardVote,
+    DecisionKind,
+    SeatGroup,
+)
+from sip.board.rules import Choice
+from sip.db import local_today, lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import College, Member, MemberStatus
+from sip.notifications.services import notify
+from sip.working_groups.models import (
+    RECOMMENDATION_STATE_LABELS,
+    Recommendation,
+    RecommendationState,
+    RecommendationVersion,
+)
 
 
 def seat_of(member: Member) -> BoardSeat | None:
@@ -304,3 +323,327 @@ def delete_group(group: SeatGroup, actor: Member) -> None:
         raise ServiceError(_l("Vacate every seat of this group first."))
     audit.record("seat_group.deleted", group, actor=actor, name=group.name_en)
     db.session.delete(group)
+
+
+# -- meetings -------------------------------------------------------------------------------
+
+
+def _reviewable(recommendations) -> None:
+    for rec in recommendations:
+        if rec.state != RecommendationState.SUBMITTED:
+            raise ServiceError(
+                _l("Only submitted recommendations go on a board meeting's agenda."),
+                "recommendations",
+            )
+
+
+def schedule_meeting(
+    actor: Member,
+    *,
+    title: str,
+    starts_at: datetime,
+    place: str = "",
+    agenda: str = "",
+    chair: Member | None = None,
+    recommendations=(),
+) -> BoardMeeting:
+    """A board meeting, with its Markdown agenda and the submitted recommendations to review."""
+    if chair is not None and seat_of(chair) is None:
+        raise ServiceError(_l("The chair must be a board member."), "chair")
+    _reviewable(recommendations)
+    meeting = BoardMeeting(
+        title=title,
+        starts_at=starts_at,
+        place=place,
+        agenda=agenda,
+        chair=chair,
+        created_by_id=actor.id,
+        recommendations=list(recommendations),
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(
+        "board.meeting_scheduled",
+        meeting,
+        actor=actor,
+        title=title,
+        starts_at=starts_at,
+        recommendations=[r.id for r in recommendations],
+    )
+    return meeting
+
+
+def update_meeting(
+    meeting: BoardMeeting,
+    actor: Member,
+    *,
+    title: str,
+    starts_at: datetime,
+    place: str = "",
+    agenda: str = "",
+    chair: Member | None = None,
+    recommendations=(),
+) -> None:
+    if chair is not None and seat_of(chair) is None:
+        raise ServiceError(_l("The chair must be a board member."), "chair")
+    decided = {d.recommendation_id for d in decisions_of(meeting)}
+    kept = [r for r in meeting.recommendations if r.id in decided]
+    added = [r for r in recommendations if r.id not in decided]
+    _reviewable([r for r in added if r not in meeting.recommendations])
+    meeting.title, meeting.starts_at, meeting.place = title, starts_at, place
+    meeting.agenda, meeting.chair = agenda, chair
+    meeting.recommendations = kept + [r for r in added if r not in kept]
+    db.session.flush()
+    audit.record(
+        "board.meeting_changed",
+        meeting,
+        actor=actor,
+        title=title,
+        starts_at=starts_at,
+        recommendations=[r.id for r in meeting.recommendations],
+    )
+
+
+def write_minutes(meeting: BoardMeeting, actor: Member, minutes: str) -> None:
+    meeting.minutes = minutes
+    audit.record("board.minutes_written", meeting, actor=actor)
+
+
+def record_attendance(meeting: BoardMeeting, actor: Member, member_ids: set[int]) -> None:
+    """Who is present: board members (they vote) and observers (they do not). Someone who
+    voted in this meeting stays present."""
+    seated = {s.holder_id for s in db.session.scalars(sa.select(BoardSeat)) if s.holder_id}
+    watching = {o.member_id for o in observers()}
+    unknown = member_ids - seated - watching
+    if unknown:
+        raise ServiceError(_l("Only board members and observers attend board meetings."))
+    voted = {v.member_id for d in decisions_of(meeting) for v in d.votes}
+    if voted - member_ids:
+        raise ServiceError(
+            _l("Members who voted in this meeting stay recorded as present."), "present"
+        )
+    before = {a.member_id for a in meeting.attendance}
+    meeting.attendance = [a for a in meeting.attendance if a.member_id in member_ids]
+    for member_id in sorted(member_ids - before):
+        meeting.attendance.append(
+            BoardAttendance(member_id=member_id, observer=member_id in watching)
+        )
+    db.session.flush()
+    audit.record("board.attendance_recorded", meeting, actor=actor, present=sorted(member_ids))
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    filled: int
+    needed: int
+    reached: bool
+
+
+def quorum(meeting: BoardMeeting) -> Quorum:
+    """Board members present (observers do not count) against the filled seats."""
+    fraction = Decimal(str(current_app.config["BOARD_QUORUM_FRACTION"]))
+    sitting = board_member_ids()
+    present = sum(1 for a in meeting.attendance if not a.observer and a.member_id in sitting)
+    filled = filled_seats()
+    return Quorum(
+        present,
+        filled,
+        rules.quorum_needed(filled, fraction),
+        rules.has_quorum(present, filled, fraction),
+    )
+
+
+def voters(meeting: BoardMeeting) -> list[Member]:
+    """The board members present, who vote, by name."""
+    sitting = board_member_ids()
+    return sorted(
+        (a.member for a in meeting.attendance if not a.observer and a.member_id in sitting),
+        key=lambda m: m.name,
+    )
+
+
+def decisions_of(meeting: BoardMeeting) -> list[BoardDecision]:
+    return list(
+        db.session.scalars(
+            sa.select(BoardDecision)
+            .where(BoardDecision.meeting_id == meeting.id)
+            .order_by(BoardDecision.id)
+        )
+    )
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+#: Where a carried decision takes the recommendation.
+DECISION_STATES = {
+    DecisionKind.VALIDATE: RecommendationState.VALIDATED,
+    DecisionKind.AMEND: RecommendationState.AMENDED,
+    DecisionKind.REJECT: RecommendationState.REJECTED,
+    DecisionKind.RETURN: RecommendationState.RETURNED,
+}
+
+
+def decide(
+    rec: Recommendation,
+    meeting: BoardMeeting,
+    actor: Member,
+    *,
+    kind: DecisionKind,
+    motivation: str,
+    votes: dict[int, Choice],
+    title: str = "",
+    text: str = "",
+    rationale: str = "",
+) -> BoardDecision:
+    """The board's vote on a motion about a submitted recommendation, in a meeting with
+    quorum: every board member present votes (for, against, abstain), by name; a simple
+    majority of those voting carries it (a tie is lost unless the chair has a casting vote).
+    Carried, it moves the recommendation (an amendment adds the board's version); lost, it
+    is kept and the recommendation waits for another motion.
+
+    :raise ServiceError: when the recommendation is not submitted (decided already), not on
+        this meeting's agenda, without quorum, when the actor is not a board member present,
+        when a vote is missing or comes from someone absent, or without a motivation (or an
+        amended text). Nothing changes then.
+    """
+    from sip.working_groups.services import move_recommendation  # it asks who is on the board
+
+    lock_row(Recommendation, rec.id)
+    db.session.refresh(rec)
+    if rec.state != RecommendationState.SUBMITTED:
+        raise ServiceError(
+            _l(
+                "This recommendation is not waiting for the board: it is “%(state)s”.",
+                state=RECOMMENDATION_STATE_LABELS[rec.state],
+            )
+        )
+    if rec not in meeting.recommendations:
+        raise ServiceError(_l("Put this recommendation on the meeting's agenda first."))
+    present = {m.id for m in voters(meeting)}
+    if actor.id not in present:
+        raise ServiceError(_l("Only a board member present at the meeting records a decision."))
+    count = quorum(meeting)
+    if not count.reached:
+        raise ServiceError(
+            _l(
+                "The meeting has no quorum: %(present)d board members present, %(needed)d needed.",
+                present=count.present,
+                needed=count.needed,
+            )
+        )
+    if not motivation.strip():
+        raise ServiceError(_l("Write the board's motivation."), "motivation")
+    absent = set(votes) - present
+    if absent:
+        names = db.session.scalars(sa.select(Member.name).where(Member.id.in_(absent))).all()
+        raise ServiceError(
+            _l(
+                "Only members present vote: %(names)s was not present.",
+                names=", ".join(sorted(names)),
+            ),
+            "votes",
+        )
+    if present - set(votes):
+        raise ServiceError(_l("Record the vote of every board member present."), "votes")
+    if kind == DecisionKind.AMEND:
+        if not text.strip():
+            raise ServiceError(_l("Write the board's amended text."), "text")
+        title = title.strip() or rec.current.title
+        if (title, text.strip()) == (rec.current.title, rec.current.text.strip()):
+            raise ServiceError(_l("The amended text is the same as the group's."), "text")
+    result = rules.outcome(
+        votes,
+        chair_id=meeting.chair_id,
+        casting_vote=bool(current_app.config["BOARD_CHAIR_CASTING_VOTE"]),
+    )
+    decision = BoardDecision(
+        recommendation_id=rec.id,
+        meeting_id=meeting.id,
+        kind=kind,
+        motivation=motivation.strip(),
+        decided_version=rec.current.number,
+        votes_for=result.votes_for,
+        votes_against=result.votes_against,
+        abstentions=result.abstentions,
+        carried=result.carried,
+        by_casting_vote=result.by_casting_vote,
+        seats_filled=count.filled,
+        present=count.present,
+        decided_by_id=actor.id,
+    )
+    decision.votes = [BoardVote(member_id=m, choice=c) for m, c in sorted(votes.items())]
+    db.session.add(decision)
+    if result.carried:
+        if kind == DecisionKind.AMEND:
+            version = RecommendationVersion(
+                number=rec.current.number + 1,
+                title=title,
+                text=text.strip(),
+                rationale=rationale or rec.current.rationale,
+                author=actor,
+                by_board=True,
+            )
+            rec.versions.append(version)
+            db.session.flush()
+            decision.version_id = version.id
+        move_recommendation(rec, DECISION_STATES[kind], actor, decision=kind)
+    db.session.flush()
+    audit.record(
+        "board.decided",
+        rec,
+        actor=actor,
+        meeting_id=meeting.id,
+        kind=kind,
+        carried=result.carried,
+        votes_for=result.votes_for,
+        votes_against=result.votes_against,
+        abstentions=result.abstentions,
+        by_casting_vote=result.by_casting_vote,
+    )
+    notify(
+        [m.member_id for m in rec.group.members],
+        "board.decision",
+        rec,
+        title=rec.current.title,
+        decision=kind,
+        carried=result.carried,
+    )
+    return decision
+
+
+def decisions_on(rec: Recommendation) -> list[BoardDecision]:
+    return list(
+        db.session.scalars(
+            sa.select(BoardDecision)
+            .where(BoardDecision.recommendation_id == rec.id)
+            .order_by(BoardDecision.id)
+        )
+    )
+
+
+def agenda_candidates() -> list[Recommendation]:
+    """Recommendations the board validated or amended: candidates for a general assembly's
+    agenda."""
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(
+                Recommendation.state.in_(
+                    [RecommendationState.VALIDATED, RecommendationState.AMENDED]
+                )
+            )
+            .order_by(Recommendation.id)
+        )
+    )
+
+
+def awaiting_decision() -> list[Recommendation]:
+    """Submitted recommendations, oldest first: what board meetings have to review."""
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.state == RecommendationState.SUBMITTED)
+            .order_by(Recommendation.submitted_at, Recommendation.id)
+        )
+    )

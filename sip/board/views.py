@@ -1,4 +1,5 @@
-"""The public board page and the admin's seat configuration."""
+"""The public board page, the admin's seats, terms and observers, and board meetings with
+their decisions on recommendations."""
 
 import sqlalchemy as sa
 from flask import current_app, flash, request, url_for
@@ -9,15 +10,26 @@ from flask_login import current_user
 
 from sip.access import require
 from sip.board import bp, services
-from sip.board.forms import AssignSeatForm, ObserverForm, SeatGroupForm
-from sip.board.models import BoardObserver, BoardSeat, SeatGroup
+from sip.board.forms import (
+    DECISION_NAMES,
+    AssignSeatForm,
+    BoardMeetingForm,
+    DecisionForm,
+    MinutesForm,
+    ObserverForm,
+    SeatGroupForm,
+)
+from sip.board.models import BoardMeeting, BoardObserver, BoardSeat, DecisionKind, SeatGroup
 from sip.board.permissions import BoardPermission as P
-from sip.db import local_today
+from sip.board.rules import Choice
+from sip.db import local_to_utc, local_today, utc_to_local
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.forms import ConfirmForm
+from sip.members.models import Member, MemberStatus
 from sip.members.services import find_by_email
-from sip.web import render, report, see_other
+from sip.web import id_or_none, render, report, run_form, see_other
+from sip.working_groups.models import RECOMMENDATION_STATE_LABELS, Recommendation
 
 #: The gender rule's report names genders in the plural.
 GENDER_PLURALS = {
@@ -25,6 +37,11 @@ GENDER_PLURALS = {
     "male": lambda: _("men"),
 }
 GENDER_LABELS = {"female": _l("Women"), "male": _l("Men"), "other": _l("Other")}
+CHOICE_LABELS = {
+    Choice.FOR: _l("For"),
+    Choice.AGAINST: _l("Against"),
+    Choice.ABSTAIN: _l("Abstain"),
+}
 
 
 def _groups() -> list[SeatGroup]:
@@ -243,3 +260,223 @@ def remove_observer(member_id: int):
         db.session.commit()
         flash(_("Removed."), "success")
     return see_other(url_for("board.seats") + "#observers")
+
+
+# -- meetings -------------------------------------------------------------------------------
+
+
+def _meeting(meeting_id: int, **_kw) -> BoardMeeting:
+    return db.get_or_404(BoardMeeting, meeting_id)
+
+
+def _board_members() -> list[Member]:
+    return list(
+        db.session.scalars(
+            sa.select(Member)
+            .join(BoardSeat, BoardSeat.holder_id == Member.id)
+            .where(Member.status == MemberStatus.ACTIVE)
+            .order_by(Member.name)
+        )
+    )
+
+
+@bp.get("/meetings")
+@require(P.VIEW_MEETINGS)
+def meetings():
+    """Board meetings, the latest first, and the recommendations waiting for a decision."""
+    rows = db.session.scalars(
+        sa.select(BoardMeeting).order_by(BoardMeeting.starts_at.desc()).limit(200)
+    ).all()
+    return render(
+        "board/meetings.html",
+        meetings=rows,
+        waiting=services.awaiting_decision(),
+        candidates=services.agenda_candidates(),
+        state_labels=RECOMMENDATION_STATE_LABELS,
+    )
+
+
+def _meeting_form_page(form, meeting=None, status=200):
+    return render("board/meeting_form.html", form=form, meeting=meeting, status=status)
+
+
+def _meeting_choices(form, meeting=None) -> None:
+    recs = services.awaiting_decision()
+    if meeting is not None:
+        recs = list(dict.fromkeys([*meeting.recommendations, *recs]))
+    form.set_choices(_board_members(), recs)
+
+
+def _meeting_values(form) -> dict:
+    chair = db.session.get(Member, form.chair.data) if form.chair.data else None
+    chosen = set(form.recommendations.data or [])
+    recs = db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_(chosen)))
+    return {
+        "title": form.title.data,
+        "starts_at": local_to_utc(form.starts_at.data),
+        "place": form.place.data or "",
+        "agenda": form.agenda.data or "",
+        "chair": chair,
+        "recommendations": list(recs),
+    }
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@require(P.MANAGE_MEETINGS)
+def new_meeting():
+    """Schedule a board meeting with its agenda and the recommendations to review."""
+    form = BoardMeetingForm()
+    _meeting_choices(form)
+    if request.method == "GET":
+        form.recommendations.data = [r.id for r in services.awaiting_decision()]
+    done = run_form(
+        form,
+        lambda: services.schedule_meeting(current_user, **_meeting_values(form)),
+        _("The board meeting is scheduled."),
+        lambda meeting: url_for("board.meeting", meeting_id=meeting.id),
+    )
+    return done or _meeting_form_page(form, status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@require(P.MANAGE_MEETINGS)
+def edit_meeting(meeting_id: int):
+    """:raise 404: for an unknown meeting."""
+    meeting = _meeting(meeting_id)
+    form = BoardMeetingForm(obj=meeting if request.method == "GET" else None)
+    _meeting_choices(form, meeting)
+    if request.method == "GET":
+        form.starts_at.data = utc_to_local(meeting.starts_at)
+        form.chair.data = meeting.chair_id
+        form.recommendations.data = [r.id for r in meeting.recommendations]
+    done = run_form(
+        form,
+        lambda: services.update_meeting(meeting, current_user, **_meeting_values(form)),
+        _("Saved."),
+        url_for("board.meeting", meeting_id=meeting.id),
+    )
+    return done or _meeting_form_page(form, meeting, 422 if request.method == "POST" else 200)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@require(P.VIEW_MEETINGS)
+def meeting(meeting_id: int):
+    """A board meeting: agenda, who attends, quorum, decisions with their votes, minutes.
+
+    :raise 404: for an unknown meeting.
+    """
+    return _meeting_page(_meeting(meeting_id))
+
+
+def _meeting_page(meeting: BoardMeeting, status: int = 200, minutes_form=None):
+    decisions = services.decisions_of(meeting)
+    by_rec: dict[int, list] = {}
+    for d in decisions:
+        by_rec.setdefault(d.recommendation_id, []).append(d)
+    present = {a.member_id for a in meeting.attendance}
+    return render(
+        "board/meeting.html",
+        meeting=meeting,
+        decisions=decisions,
+        by_rec=by_rec,
+        quorum=services.quorum(meeting),
+        voters=services.voters(meeting),
+        observers_present=[a.member for a in meeting.attendance if a.observer],
+        present=present,
+        board=_board_members(),
+        observers=services.observers(),
+        minutes_form=minutes_form or MinutesForm(formdata=None, minutes=meeting.minutes),
+        confirm_form=ConfirmForm(),
+        labels=DECISION_NAMES,
+        state_labels=RECOMMENDATION_STATE_LABELS,
+        my_id=current_user.id,
+        status=status,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+@require(P.MANAGE_MEETINGS)
+def attendance(meeting_id: int):
+    """Record who is present (``present``: member ids).
+
+    :raise 404: for an unknown meeting.
+    """
+    meeting = _meeting(meeting_id)
+    ids = {i for i in (id_or_none(v) for v in request.form.getlist("present")) if i is not None}
+    done = run_form(
+        ConfirmForm(),
+        lambda: services.record_attendance(meeting, current_user, ids),
+        _("The attendance is recorded."),
+        url_for("board.meeting", meeting_id=meeting.id) + "#attendance",
+    )
+    return done or _meeting_page(_meeting(meeting_id), status=422)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@require(P.MANAGE_MEETINGS)
+def minutes(meeting_id: int):
+    """:raise 404: for an unknown meeting."""
+    meeting = _meeting(meeting_id)
+    form = MinutesForm()
+    done = run_form(
+        form,
+        lambda: services.write_minutes(meeting, current_user, form.minutes.data or ""),
+        _("The minutes are saved."),
+        url_for("board.meeting", meeting_id=meeting.id) + "#minutes",
+    )
+    return done or _meeting_page(meeting, status=422, minutes_form=form)
+
+
+@bp.route(
+    "/meetings/<int:meeting_id>/recommendations/<int:recommendation_id>/decide",
+    methods=["GET", "POST"],
+)
+@require(P.DECIDE)
+def decide(meeting_id: int, recommendation_id: int):
+    """The motion on a recommendation, and the vote of each board member present.
+
+    :raise 404: for an unknown meeting or recommendation.
+    """
+    meeting = _meeting(meeting_id)
+    rec = db.get_or_404(Recommendation, recommendation_id)
+    current = rec.current
+    form = DecisionForm()
+    if request.method == "GET":
+        form.title.data, form.text.data = current.title, current.text
+        form.rationale.data = current.rationale
+    votes = {}
+    for key, value in request.form.items():
+        member_id = id_or_none(key.removeprefix("vote-")) if key.startswith("vote-") else None
+        if member_id is not None and value in set(Choice):
+            votes[member_id] = Choice(value)
+    done = run_form(
+        form,
+        lambda: services.decide(
+            rec,
+            meeting,
+            current_user,
+            kind=DecisionKind(form.kind.data),
+            motivation=form.motivation.data or "",
+            votes=votes,
+            title=form.title.data or "",
+            text=form.text.data or "",
+            rationale=form.rationale.data or "",
+        ),
+        lambda decision: (
+            _("The motion is carried.") if decision.carried else _("The motion is lost.")
+        ),
+        url_for("board.meeting", meeting_id=meeting.id) + f"#rec-{rec.id}",
+    )
+    if done:
+        return done
+    return render(
+        "board/decide.html",
+        form=form,
+        meeting=meeting,
+        rec=rec,
+        voters=services.voters(meeting),
+        quorum=services.quorum(meeting),
+        votes=votes,
+        choices=CHOICE_LABELS,
+        status=422 if request.method == "POST" else 200,
+    )

@@ -15,6 +15,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from sip import audit, mail
+from sip.db import lock_row as lock
 from sip.db import utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
@@ -182,15 +183,6 @@ def needs_review(category: Category, author: Member, counting_out: Post | None =
         )
     )
     return published < first
-
-
-def lock(model, row_id: int) -> None:
-    """Take the row's lock until the transaction ends (PostgreSQL; SQLite has one writer).
-
-    Two requests recounting the same thread or flags then run one after the other, and the
-    second one's count sees the first one's rows: no lost update.
-    """
-    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
 
 
 def refresh_thread(thread: Thread) -> None:

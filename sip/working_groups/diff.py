@@ -40,3 +40,18 @@ def render_diff(old: str, new: str) -> Markup:
         else:
             parts.append(Markup("<ins>%s</ins>") % text)
     return Markup("").join(parts)
+
+
+def render_sides(old: str, new: str) -> tuple[Markup, Markup]:
+    """The two texts side by side as escaped HTML: the old one with its removed words in
+    <del>, the new one with its added words in <ins>."""
+    left, right = [], []
+    for op, text in word_diff(old, new):
+        if op == "equal":
+            left.append(escape(text))
+            right.append(escape(text))
+        elif op == "delete":
+            left.append(Markup("<del>%s</del>") % text)
+        else:
+            right.append(Markup("<ins>%s</ins>") % text)
+    return Markup("").join(left), Markup("").join(right)

@@ -528,6 +528,14 @@ def _submit_recommendations(group: WorkingGroup, actor: Member) -> None:
         rec.submitted_at = now
 
 
+def resubmit_recommendation(rec: Recommendation, actor: Member) -> None:
+    """The group submits a recommendation the board returned, once it has answered."""
+    if rec.state != RecommendationState.RETURNED:
+        raise ServiceError(_l("Only a recommendation the board returned can be submitted again."))
+    move_recommendation(rec, RecommendationState.SUBMITTED, actor)
+    rec.submitted_at = utcnow()
+
+
 def move_recommendation(
     rec: Recommendation, to: RecommendationState, actor: Member, **details
 ) -> None:

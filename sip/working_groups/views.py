@@ -18,7 +18,7 @@ from sip.members.forms import ConfirmForm
 from sip.members.services import find_by_email
 from sip.web import list_args, page_number, render, run_form
 from sip.working_groups import bp, ical, services
-from sip.working_groups.diff import render_diff
+from sip.working_groups.diff import render_diff, render_sides
 from sip.working_groups.forms import (
     DocumentForm,
     EmailForm,
@@ -54,6 +54,7 @@ from sip.working_groups.models import (
     WorkingGroup,
 )
 from sip.working_groups.permissions import GroupsPermission as P
+from sip.working_groups.timeline import timeline
 
 LABELS = {
     "group_state_labels": GROUP_STATE_LABELS,
@@ -772,10 +773,23 @@ def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=N
     can_edit = allowed(P.CONTRIBUTE, rec.group) and rec.state in EDITABLE_STATES
     form = evidence_form or EvidenceForm(formdata=None)
     form.target.choices = _evidence_choices(rec)
+    from sip.board.forms import DECISION_NAMES
+    from sip.board.rules import Choice
+
+    last_by_group = next((v for v in reversed(rec.versions) if not v.by_board), None)
     return render(
         "working_groups/recommendation.html",
         rec=rec,
         citations=evidence.resolve(rec.evidence),
+        events=timeline(rec),
+        last_by_group=last_by_group,
+        decision_names=DECISION_NAMES,
+        choice_labels={
+            Choice.FOR: _("for"),
+            Choice.AGAINST: _("against"),
+            Choice.ABSTAIN: _("abstained"),
+        },
+        can_resubmit=rec.state == RecommendationState.RETURNED and allowed(P.CONTRIBUTE, rec.group),
         can_edit=can_edit,
         evidence_form=form,
         confirm_form=ConfirmForm(),
@@ -828,6 +842,23 @@ def edit_recommendation(recommendation_id: int):
     )
 
 
+@bp.post("/recommendations/<int:recommendation_id>/resubmit")
+@require(P.CONTRIBUTE, load=_recommendation_group)
+def resubmit_recommendation(recommendation_id: int):
+    """Submit a returned recommendation to the board again.
+
+    :raise 404: for an unknown recommendation.
+    """
+    rec = _recommendation(recommendation_id)
+    done = run_form(
+        ConfirmForm(),
+        lambda: services.resubmit_recommendation(rec, current_user),
+        _("The recommendation is submitted to the board again."),
+        url_for("working_groups.recommendation", recommendation_id=rec.id),
+    )
+    return done or _recommendation_page(rec, status=422)
+
+
 @bp.get("/recommendations/<int:recommendation_id>/diff")
 @require(P.VIEW_RECOMMENDATION, load=_recommendation)
 def recommendation_diff(recommendation_id: int):
@@ -842,9 +873,9 @@ def recommendation_diff(recommendation_id: int):
     if old is None or new is None:
         abort(404)
     diffs = {
-        "title": render_diff(old.title, new.title),
-        "text": render_diff(old.text, new.text),
-        "rationale": render_diff(old.rationale, new.rationale),
+        "title": render_sides(old.title, new.title),
+        "text": render_sides(old.text, new.text),
+        "rationale": render_sides(old.rationale, new.rationale),
     }
     return render(
         "working_groups/recommendation_diff.html", rec=rec, old=old, new=new, diffs=diffs, **LABELS
