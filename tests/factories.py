@@ -407,11 +407,34 @@ def build_forum(w) -> None:
 
 
 def build_board(w) -> None:
-    """A staff representative observing the board."""
+    """A staff representative observing the board; a board meeting reviewing the submitted
+    recommendation, with both board members present (quorum); a returned recommendation."""
+    from datetime import timedelta
+
+    from sip.board import services as board
     from sip.board.models import BoardObserver
+    from sip.working_groups.models import (
+        Recommendation,
+        RecommendationState,
+        RecommendationVersion,
+    )
 
     w.observer = BoardObserver(member=w.moderator2)
     db.session.add(w.observer)
+    db.session.flush()
+    w.board_meeting = board.schedule_meeting(
+        w.admin,
+        title="Board meeting",
+        starts_at=utcnow() + timedelta(days=1),
+        chair=w.board,
+        recommendations=[w.submitted],
+    )
+    board.record_attendance(w.board_meeting, w.admin, {w.board.id, w.board2.id})
+    w.returned = Recommendation(group=w.public_group, state=RecommendationState.RETURNED)
+    w.returned.versions.append(
+        RecommendationVersion(number=1, title="Answer", text="Our answer.", author=w.moderator2)
+    )
+    db.session.add(w.returned)
     db.session.flush()
 
 
