@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from sip.audit import AuditEntry
 from sip.board import services
-from sip.board.models import BoardDecision, BoardVote, DecisionKind
+from sip.board.models import BoardDecision, BoardVote
 from sip.board.rules import Choice
 from sip.errors import ServiceError
 from sip.extensions import db
