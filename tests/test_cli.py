@@ -172,3 +172,27 @@ def test_create_admin_refuses_a_short_password(app, runner):
     )
     assert result.exit_code != 0
     assert db.session.scalar(sa.select(Member).where(Member.email == "x@example.org")) is None
+
+
+def test_demo_has_the_boards_terms_observers_and_sip_2015_decisions(app, runner):
+    from sip.board import services as board
+    from sip.board.models import BoardDecision, BoardMeeting, BoardTerm, DecisionKind
+    from sip.working_groups.models import Recommendation
+
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BoardTerm)) == 22
+    assert len(board.observers()) == 2
+    assert board.gender_balance().below == ()
+    meetings = db.session.scalars(sa.select(BoardMeeting).order_by(BoardMeeting.starts_at)).all()
+    assert len(meetings) == 2 and all(board.quorum(m).reached for m in meetings)
+    decisions = db.session.scalars(sa.select(BoardDecision)).all()
+    assert {d.kind for d in decisions if d.carried} == set(DecisionKind)
+    assert [d.kind for d in decisions if not d.carried] == [DecisionKind.AMEND]
+    amended = next(d for d in decisions if d.kind == DecisionKind.AMEND and d.carried)
+    assert amended.version_id is not None
+    states = {r.state for r in db.session.scalars(sa.select(Recommendation))}
+    assert {"validated", "amended", "rejected"} <= states
+    assert len(board.agenda_candidates()) == 4
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(BoardDecision))
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BoardDecision)) == before

@@ -142,6 +142,15 @@ def _meetings(named, seats, recs) -> tuple[int, int]:
         RecommendationVersion(
             number=1,
             title="Draw part of the board by lot",
+            text="Some board seats are filled by drawing lots.",
+            author=participation.group.moderator,
+            created_at=_at(date(2016, 2, 13), 10),
+        )
+    )
+    lot.versions.append(
+        RecommendationVersion(
+            number=2,
+            title="Draw part of the board by lot",
             text="A third of the board's seats are filled by drawing lots among volunteering members.",
             rationale="Proposed in the small talks of Brussels and Liège.",
             author=participation.group.moderator,

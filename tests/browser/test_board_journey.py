@@ -63,7 +63,7 @@ def _prepare() -> tuple[int, int, list[str]]:
 
 
 def test_the_board_amends_and_a_member_sees_the_diff(new_page, live_server):
-    meeting_id, rec_id, present = _prepare()
+    _meeting, rec_id, present = _prepare()
     page = new_page()
     log_in(page, "board@example.org")
     page.get_by_role("link", name="Board", exact=True).click()
