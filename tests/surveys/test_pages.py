@@ -228,7 +228,7 @@ def _spread(survey, w, groups):
     responses, answers = [], []
     for college, office, n in groups:
         for i in range(n):
-            rid = f"{college}{office}{i:029d}"
+            rid = f"{college}{office}{i:028d}"
             responses.append(
                 {
                     "id": rid,
