@@ -284,12 +284,6 @@ def observers() -> list[BoardObserver]:
     return list(db.session.scalars(sa.select(BoardObserver).order_by(BoardObserver.since)).all())
 
 
-def is_observer(member) -> bool:
-    if not getattr(member, "is_authenticated", False) or not member.is_active:
-        return False
-    return db.session.get(BoardObserver, member.id) is not None
-
-
 def add_observer(member: Member, actor: Member) -> BoardObserver:
     """A staff representative who attends board meetings without a vote (BOARD_OBSERVERS)."""
     limit = current_app.config["BOARD_OBSERVERS"]

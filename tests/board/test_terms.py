@@ -72,6 +72,10 @@ def test_seating_is_refused_for_another_college_or_a_taken_seat(client, auth, wo
     assert busy.status_code == 422
     assert _terms(w.member) == [] and _terms(w.moderator) == []
     assert staff_seat.holder_id is None
+    # Beyond the configured seats there is no seat to fill.
+    beyond = client.post("/board/seats/999999/assign", data={"seat999999-email": w.member.email})
+    assert beyond.status_code == 404
+    assert _terms(w.member) == []
 
 
 def test_the_gender_rule_is_reported_when_seats_change(client, auth, world, monkeypatch, app):
