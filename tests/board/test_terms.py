@@ -120,6 +120,13 @@ def test_a_member_declares_a_gender_on_their_account(client, auth, world):
     assert refused.status_code == 422
     db.session.refresh(w.member)
     assert w.member.gender == "female"
+    # Only admins see it, on the member's page.
+    assert client.get(f"/members/{w.member.id}").status_code == 403
+    auth.logout()
+    auth.login_as(w.admin)
+    assert "<dd>Woman</dd>" in client.get(f"/members/{w.member.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login_as(w.member)
     client.post("/auth/account/gender", data={"gender-gender": ""})
     db.session.refresh(w.member)
     assert w.member.gender is None
