@@ -1,4 +1,4 @@
-"""The board: its seats (public list, admin configuration)."""
+"""The board: seats and terms, observers, meetings and decisions on recommendations."""
 
 from flask import Blueprint
 

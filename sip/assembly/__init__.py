@@ -1,0 +1,2 @@
+"""The general assembly: assemblies, resolutions, proxies, attendance, secret ballots and
+their tally. The voting engine's rules are in ``sip.assembly.rules``."""
