@@ -95,3 +95,23 @@ BOARD_CHAIR_CASTING_VOTE = False
 BOARD_GENDER_MIN_SHARE = "0.4"
 #: Staff representatives who attend board meetings as observers, without a vote.
 BOARD_OBSERVERS = 2
+
+#: General assemblies (issue "General assembly"): the co-operative's default rules, which each
+#: assembly may change. Smart Belgium: one member, one vote.
+ASSEMBLY_SCHEME = "one_member_one_vote"
+#: ``college_weighted``: each college's share of the vote, by college code.
+ASSEMBLY_COLLEGE_WEIGHTS = {"A": "0.5", "B": "0.3", "C": "0.2"}
+#: A college in which nobody voted: "renormalise" (left out) or "not_approving".
+ASSEMBLY_EMPTY_COLLEGE = "renormalise"
+ASSEMBLY_ABSTENTIONS_COUNT = False
+#: ``per_share_capped``: nobody above this share of the votes (accredited co-operatives).
+ASSEMBLY_SHARE_CAP = "0.10"
+#: Quorum of an assembly at its first convocation ("members" or "shares"; null: none).
+ASSEMBLY_QUORUM_BASIS = "members"
+ASSEMBLY_QUORUM_FRACTION = None
+#: Statute changes and changes of purpose at a first convocation: half of the shares.
+ASSEMBLY_STATUTE_QUORUM_BASIS = "shares"
+ASSEMBLY_STATUTE_QUORUM_FRACTION = "0.5"
+ASSEMBLY_PROXY_CAP = 1
+#: Members are convened at least this many days before (a shorter notice is warned about).
+ASSEMBLY_NOTICE_DAYS = 15

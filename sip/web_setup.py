@@ -38,6 +38,7 @@ def init_extensions(app: Flask) -> None:
 
     # Import every model so that metadata (and Alembic) sees all tables.
     from sip import audit  # noqa: F401
+    from sip.assembly import models as _assembly_models  # noqa: F401
     from sip.board import models as _board_models  # noqa: F401
     from sip.board import notifications as board_notifications
     from sip.cycles import models as _cycle_models  # noqa: F401
