@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app sip demo`` and ``flask --app sip create-admin``."""
+"""Command-line tools: ``flask --app sip demo``, ``create-admin`` and ``assembly recount``."""
 
 import click
 import sqlalchemy as sa
@@ -11,6 +11,38 @@ from sip.extensions import db
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(assembly_group)
+
+
+@click.group("assembly")
+def assembly_group() -> None:
+    """General assemblies."""
+
+
+@assembly_group.command("recount")
+@click.argument("resolution_id", type=int)
+def recount_command(resolution_id: int) -> None:
+    """Recount a closed resolution from its ballots and say whether it matches what was
+    published (exit status 1 when it does not)."""
+    import json
+
+    from sip.assembly.models import Resolution
+    from sip.assembly.services import recount
+    from sip.errors import ServiceError
+
+    resolution = db.session.get(Resolution, resolution_id)
+    if resolution is None:
+        raise click.ClickException(f"No resolution {resolution_id}.")
+    try:
+        again, matches = recount(resolution)
+    except ServiceError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(json.dumps(again, indent=2, sort_keys=True))
+    if matches:
+        click.echo(f"Resolution {resolution_id}: the recount matches the published result.")
+    else:
+        click.echo(f"Resolution {resolution_id}: the recount DOES NOT match the published result.")
+        raise SystemExit(1)
 
 
 @click.command("demo")

@@ -26,6 +26,7 @@ FEATURES = (
     "working_groups",
     "forum",
     "surveys",
+    "assembly",
     "notifications",
     "admin",
 )
@@ -39,6 +40,7 @@ def init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and Alembic) sees all tables.
     from sip import audit  # noqa: F401
     from sip.assembly import models as _assembly_models  # noqa: F401
+    from sip.assembly import notifications as assembly_notifications
     from sip.board import models as _board_models  # noqa: F401
     from sip.board import notifications as board_notifications
     from sip.cycles import models as _cycle_models  # noqa: F401
@@ -57,6 +59,7 @@ def init_extensions(app: Flask) -> None:
     forum_notifications.register_kinds()
     survey_evidence.register_kinds()
     board_notifications.register_kinds()
+    assembly_notifications.register_kinds()
 
     db.init_app(app)
     migrate.init_app(

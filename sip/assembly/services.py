@@ -1,0 +1,1004 @@
+"""Every change of state of a general assembly, one function each; and the tally.
+
+The secret ballot: ``cast`` writes the participation (who, acting for whom, when) and the
+ballot (choice, college, weight, receipt hash) as two unrelated rows in one transaction;
+the participation's primary key makes the vote once per member and resolution, also under
+concurrent requests. A cast takes the resolution's row in share mode and a close takes it
+exclusively, so that a ballot cast while the chair closes is either counted (the close
+waits for it) or refused (it sees the resolution closed): never lost, never counted
+silently.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from sip import audit
+from sip.assembly import rules
+from sip.assembly.models import (
+    Assembly,
+    AssemblyAttendance,
+    AssemblyDocument,
+    AssemblyParticipation,
+    AssemblyState,
+    AttendanceMode,
+    Ballot,
+    BallotApproval,
+    Candidate,
+    DocumentKind,
+    Outcome,
+    Proxy,
+    ProxyState,
+    Resolution,
+    ResolutionKind,
+    ResolutionState,
+)
+from sip.assembly.rules import Choice, EmptyCollege, Majority, QuorumBasis, Scheme
+from sip.db import utcnow
+from sip.errors import ServiceError
+from sip.extensions import db
+from sip.members.models import College, Member, MemberStatus
+from sip.notifications.services import notify
+
+#: The majority each kind of resolution needs.
+MAJORITIES = {
+    ResolutionKind.RECOMMENDATION: Majority.SIMPLE,
+    ResolutionKind.ORDINARY: Majority.SIMPLE,
+    ResolutionKind.STATUTE_CHANGE: Majority.THREE_QUARTERS,
+    ResolutionKind.CHANGE_OF_PURPOSE: Majority.FOUR_FIFTHS,
+}
+STATUTORY = frozenset({ResolutionKind.STATUTE_CHANGE, ResolutionKind.CHANGE_OF_PURPOSE})
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def default_rules() -> dict:
+    """The co-operative's default rules (config ``ASSEMBLY_*``), college weights by id."""
+    cfg = current_app.config
+    codes = {c.code: c.id for c in db.session.scalars(sa.select(College))}
+    weights = {
+        str(codes[code]): str(Decimal(str(w)))
+        for code, w in (cfg["ASSEMBLY_COLLEGE_WEIGHTS"] or {}).items()
+        if code in codes
+    }
+    fraction = cfg["ASSEMBLY_QUORUM_FRACTION"]
+    return {
+        "scheme": Scheme(cfg["ASSEMBLY_SCHEME"]),
+        "college_weights": weights,
+        "empty_college": EmptyCollege(cfg["ASSEMBLY_EMPTY_COLLEGE"]),
+        "abstentions_count": bool(cfg["ASSEMBLY_ABSTENTIONS_COUNT"]),
+        "share_cap": Decimal(str(cfg["ASSEMBLY_SHARE_CAP"])) if cfg["ASSEMBLY_SHARE_CAP"] else None,
+        "quorum_basis": QuorumBasis(cfg["ASSEMBLY_QUORUM_BASIS"]),
+        "quorum_fraction": Decimal(str(fraction)) if fraction not in (None, "") else None,
+        "proxy_cap": int(cfg["ASSEMBLY_PROXY_CAP"]),
+    }
+
+
+def resolution_rules(resolution: Resolution) -> rules.Rules:
+    a = resolution.assembly
+    return rules.Rules(
+        scheme=a.scheme,
+        college_weights={int(k): Decimal(v) for k, v in (a.college_weights or {}).items()},
+        empty_college=a.empty_college,
+        share_cap=a.share_cap,
+        abstentions_count=a.abstentions_count,
+        majority=MAJORITIES.get(resolution.kind, Majority.SIMPLE),
+    )
+
+
+def quorum_rule(resolution: Resolution) -> tuple[QuorumBasis, Decimal | None]:
+    """The quorum a resolution needs: none at a second convocation; statute changes and
+    changes of purpose need ASSEMBLY_STATUTE_QUORUM_* (half of the shares) at a first."""
+    a = resolution.assembly
+    if a.second_convocation:
+        return a.quorum_basis, None
+    if resolution.kind in STATUTORY:
+        cfg = current_app.config
+        fraction = cfg["ASSEMBLY_STATUTE_QUORUM_FRACTION"]
+        statutory = Decimal(str(fraction)) if fraction not in (None, "") else None
+        fractions = [f for f in (statutory, a.quorum_fraction) if f is not None]
+        basis = QuorumBasis(cfg["ASSEMBLY_STATUTE_QUORUM_BASIS"])
+        return basis, max(fractions) if fractions else None
+    return a.quorum_basis, a.quorum_fraction
+
+
+def _check_rules(values: dict) -> None:
+    scheme = values.get("scheme")
+    if scheme == Scheme.COLLEGE_WEIGHTED:
+        weights = {k: Decimal(str(v)) for k, v in (values.get("college_weights") or {}).items()}
+        if (
+            not weights
+            or any(w < 0 or w > 1 for w in weights.values())
+            or sum(weights.values()) <= 0
+        ):
+            raise ServiceError(
+                _l("Give each college a weight between 0 and 1, with some weight in all."),
+                "college_weights",
+            )
+    if scheme == Scheme.PER_SHARE_CAPPED:
+        cap = values.get("share_cap")
+        if cap is None or not Decimal(0) < Decimal(cap) <= 1:
+            raise ServiceError(_l("Give the cap as a fraction between 0 and 1."), "share_cap")
+    fraction = values.get("quorum_fraction")
+    if fraction is not None and not Decimal(0) < Decimal(fraction) <= 1:
+        raise ServiceError(_l("Give the quorum as a fraction between 0 and 1."), "quorum_fraction")
+    if int(values.get("proxy_cap", 1)) < 0 or int(values.get("proxy_cap", 1)) > 20:
+        raise ServiceError(_l("Between %(min)s and %(max)s.", min=0, max=20), "proxy_cap")
+
+
+# -- the assembly ---------------------------------------------------------------------------
+
+
+FIELDS = (
+    "title",
+    "kind",
+    "starts_at",
+    "place",
+    "online_url",
+    "convocation_on",
+    "second_convocation",
+    "advance_voting_from",
+    "proxy_deadline",
+    "intro",
+    "cycle_id",
+)
+RULES = (
+    "scheme",
+    "college_weights",
+    "empty_college",
+    "abstentions_count",
+    "share_cap",
+    "quorum_basis",
+    "quorum_fraction",
+    "proxy_cap",
+)
+
+
+def _check_dates(values: dict) -> None:
+    starts = values["starts_at"]
+    if values.get("advance_voting_from") and values["advance_voting_from"] >= starts:
+        raise ServiceError(
+            _l("Advance voting must open before the assembly starts."), "advance_voting_from"
+        )
+    if values.get("proxy_deadline") and values["proxy_deadline"] > starts:
+        raise ServiceError(
+            _l("Proxies must be settled by the start of the assembly."), "proxy_deadline"
+        )
+    if values["convocation_on"] > starts.date():
+        raise ServiceError(_l("The convocation comes before the assembly."), "convocation_on")
+
+
+def create_assembly(actor: Member, **values) -> Assembly:
+    """An assembly in draft, with the co-operative's default rules unless given."""
+    merged = {**default_rules(), **{k: v for k, v in values.items() if k in RULES}}
+    _check_dates(values)
+    _check_rules(merged)
+    assembly = Assembly(
+        created_by_id=actor.id,
+        **{k: values[k] for k in FIELDS if k in values},
+        **merged,
+    )
+    db.session.add(assembly)
+    db.session.flush()
+    audit.record("assembly.created", assembly, actor=actor, title=assembly.title)
+    return assembly
+
+
+def update_assembly(assembly: Assembly, actor: Member, **values) -> None:
+    """Change the assembly's details; its rules only until the first ballot."""
+    if assembly.state == AssemblyState.CERTIFIED:
+        raise ServiceError(_l("This assembly is certified: nothing changes any more."))
+    changes_rules = any(
+        k in values and values[k] != getattr(assembly, k) for k in RULES if k != "college_weights"
+    ) or ("college_weights" in values and values["college_weights"] != assembly.college_weights)
+    if changes_rules and has_ballots(assembly):
+        raise ServiceError(_l("Members have voted: the rules can no longer change."))
+    _check_dates({**{k: getattr(assembly, k) for k in FIELDS}, **values})
+    _check_rules({**{k: getattr(assembly, k) for k in RULES}, **values})
+    for k, v in values.items():
+        if k in FIELDS or k in RULES:
+            setattr(assembly, k, v)
+    db.session.flush()
+    audit.record("assembly.changed", assembly, actor=actor, fields=sorted(values))
+
+
+def short_notice(assembly: Assembly) -> int | None:
+    """Days of notice when fewer than ASSEMBLY_NOTICE_DAYS (a warning, not a refusal)."""
+    days = (assembly.starts_at.date() - assembly.convocation_on).days
+    return days if days < current_app.config["ASSEMBLY_NOTICE_DAYS"] else None
+
+
+def has_ballots(assembly: Assembly) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AssemblyParticipation)
+            .join(Resolution, Resolution.id == AssemblyParticipation.resolution_id)
+            .where(Resolution.assembly_id == assembly.id)
+        )
+        > 0
+    )
+
+
+def _refuse_unless_draft(assembly: Assembly) -> None:
+    if assembly.state != AssemblyState.DRAFT:
+        raise ServiceError(_l("The members are convened: the agenda and documents are fixed."))
+
+
+def add_document(
+    assembly: Assembly,
+    actor: Member,
+    *,
+    kind: DocumentKind,
+    title: str,
+    body: str = "",
+    survey=None,
+) -> AssemblyDocument:
+    """A document: Markdown text, accounts (Markdown tables), or a questionnaire's results."""
+    _refuse_unless_draft(assembly)
+    if kind == DocumentKind.SURVEY and survey is None:
+        raise ServiceError(_l("Choose the questionnaire whose results to attach."), "survey")
+    if kind != DocumentKind.SURVEY and not body.strip():
+        raise ServiceError(_l("This field is required."), "body")
+    document = AssemblyDocument(
+        kind=kind,
+        title=title,
+        body=body if kind != DocumentKind.SURVEY else "",
+        survey_id=survey.id if survey is not None else None,
+        position=len(assembly.documents),
+    )
+    assembly.documents.append(document)
+    db.session.flush()
+    audit.record("assembly.document_added", assembly, actor=actor, title=title, kind=kind)
+    return document
+
+
+def remove_document(document: AssemblyDocument, actor: Member) -> None:
+    assembly = document.assembly
+    _refuse_unless_draft(assembly)
+    assembly.documents.remove(document)
+    db.session.flush()
+    audit.record("assembly.document_removed", assembly, actor=actor, title=document.title)
+
+
+def agenda_recommendations() -> list:
+    """Recommendations the board validated or amended, not yet on an agenda."""
+    from sip.board.services import agenda_candidates
+
+    taken = set(
+        db.session.scalars(
+            sa.select(Resolution.recommendation_id).where(Resolution.recommendation_id.is_not(None))
+        )
+    )
+    return [r for r in agenda_candidates() if r.id not in taken]
+
+
+def add_resolution(
+    assembly: Assembly,
+    actor: Member,
+    *,
+    kind: ResolutionKind,
+    title: str = "",
+    text: str = "",
+    recommendation=None,
+    seat_group=None,
+    seats: int | None = None,
+    candidates: list[Member] = (),
+) -> Resolution:
+    """A resolution on the agenda. A recommendation's text is the version the board approved
+    (validated or amended); a board election names its seats and candidates."""
+    from sip.working_groups.models import RecommendationState
+
+    _refuse_unless_draft(assembly)
+    resolution = Resolution(kind=kind, position=len(assembly.resolutions))
+    if kind == ResolutionKind.RECOMMENDATION:
+        if recommendation is None or recommendation.state not in (
+            RecommendationState.VALIDATED,
+            RecommendationState.AMENDED,
+        ):
+            raise ServiceError(
+                _l("Only a recommendation the board validated or amended goes on the agenda."),
+                "recommendation",
+            )
+        if recommendation.id in {
+            r.recommendation_id for r in db.session.scalars(sa.select(Resolution))
+        }:
+            raise ServiceError(_l("This recommendation is on an agenda already."), "recommendation")
+        version = recommendation.current
+        resolution.recommendation_id, resolution.version_id = recommendation.id, version.id
+        resolution.title, resolution.text = version.title, version.text
+    elif kind == ResolutionKind.BOARD_ELECTION:
+        if seat_group is None:
+            raise ServiceError(_l("Choose the seats to elect."), "seat_group")
+        if not seats or not 1 <= seats <= len(seat_group.seats):
+            raise ServiceError(
+                _l("Between %(min)s and %(max)s.", min=1, max=len(seat_group.seats)), "seats"
+            )
+        if not candidates:
+            raise ServiceError(_l("Name at least one candidate."), "candidates")
+        for member in candidates:
+            if member.status != MemberStatus.ACTIVE or not seat_group.accepts(member):
+                raise ServiceError(
+                    _l("%(name)s cannot stand for these seats.", name=member.name), "candidates"
+                )
+        resolution.seat_group_id, resolution.seats = seat_group.id, seats
+        resolution.title = title or str(
+            _l("Election of the board: %(seats)s", seats=seat_group.name)
+        )
+        resolution.text = text
+        resolution.candidates = [Candidate(member_id=m.id) for m in dict.fromkeys(candidates)]
+    else:
+        if not title.strip() or not text.strip():
+            raise ServiceError(_l("This field is required."), "text")
+        resolution.title, resolution.text = title.strip(), text.strip()
+    assembly.resolutions.append(resolution)
+    db.session.flush()
+    audit.record(
+        "assembly.resolution_added",
+        assembly,
+        actor=actor,
+        resolution_id=resolution.id,
+        kind=kind,
+        title=resolution.title,
+    )
+    return resolution
+
+
+def remove_resolution(resolution: Resolution, actor: Member) -> None:
+    assembly = resolution.assembly
+    _refuse_unless_draft(assembly)
+    assembly.resolutions.remove(resolution)
+    for i, r in enumerate(assembly.resolutions):
+        r.position = i
+    db.session.flush()
+    audit.record("assembly.resolution_removed", assembly, actor=actor, title=resolution.title)
+
+
+def convene(assembly: Assembly, actor: Member) -> int:
+    """Convene every active member: they are notified and see the agenda, the documents and
+    their weight. The recommendations on the agenda move to ``on_agenda``. Returns how many
+    members were notified."""
+    from sip.working_groups.models import RecommendationState
+    from sip.working_groups.services import move_recommendation
+
+    _refuse_unless_draft(assembly)
+    if not assembly.resolutions:
+        raise ServiceError(_l("Put at least one resolution on the agenda first."))
+    for r in assembly.resolutions:
+        if r.recommendation is not None:
+            move_recommendation(
+                r.recommendation, RecommendationState.ON_AGENDA, actor, assembly_id=assembly.id
+            )
+    assembly.state = AssemblyState.CONVENED
+    assembly.convened_at = utcnow()
+    active = sa.select(Member.id).where(Member.status == MemberStatus.ACTIVE)
+    count = notify(
+        active,
+        "assembly.convened",
+        assembly,
+        title=assembly.title,
+        starts_at=assembly.starts_at.isoformat(),
+    )
+    audit.record("assembly.convened", assembly, actor=actor, notified=count)
+    return count
+
+
+def weight_of(assembly: Assembly, member: Member) -> int:
+    return rules.ballot_weight(rules.Rules(scheme=assembly.scheme), member.shares)
+
+
+# -- proxies --------------------------------------------------------------------------------
+
+
+def live_proxy(assembly: Assembly, grantor: Member) -> Proxy | None:
+    return db.session.scalar(
+        sa.select(Proxy).where(
+            Proxy.assembly_id == assembly.id,
+            Proxy.grantor_id == grantor.id,
+            Proxy.state.in_([ProxyState.PENDING, ProxyState.ACCEPTED]),
+        )
+    )
+
+
+def voting_opened(assembly: Assembly, now: datetime | None = None) -> bool:
+    """Voting has opened: advance voting began, or the chair opened a resolution."""
+    now = now or utcnow()
+    if assembly.advance_voting_from is not None and now >= assembly.advance_voting_from:
+        return True
+    return any(r.state != ResolutionState.PENDING for r in assembly.resolutions)
+
+
+def _refuse_unless_convened(assembly: Assembly) -> None:
+    if assembly.state == AssemblyState.DRAFT:
+        raise ServiceError(_l("The members are not convened yet."))
+    if assembly.state == AssemblyState.CERTIFIED:
+        raise ServiceError(_l("This assembly is certified: nothing changes any more."))
+
+
+def _refuse_after_deadline(assembly: Assembly) -> None:
+    now = utcnow()
+    if (assembly.proxy_deadline and now > assembly.proxy_deadline) or now >= assembly.starts_at:
+        raise ServiceError(_l("The deadline for proxies has passed."))
+
+
+def voted_in(assembly: Assembly, member: Member) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AssemblyParticipation)
+            .join(Resolution, Resolution.id == AssemblyParticipation.resolution_id)
+            .where(
+                Resolution.assembly_id == assembly.id, AssemblyParticipation.voter_id == member.id
+            )
+        )
+        > 0
+    )
+
+
+def appoint_proxy(assembly: Assembly, grantor: Member, holder: Member | None) -> Proxy:
+    """A member asks another active member to vote for them at this assembly."""
+    _refuse_unless_convened(assembly)
+    _refuse_after_deadline(assembly)
+    if holder is None or holder.status != MemberStatus.ACTIVE:
+        raise ServiceError(_l("Your proxy must be an active member of the co-operative."), "email")
+    if holder.id == grantor.id:
+        raise ServiceError(_l("You cannot be your own proxy."), "email")
+    if live_proxy(assembly, grantor) is not None:
+        raise ServiceError(_l("You have a proxy for this assembly already: withdraw it first."))
+    if voted_in(assembly, grantor):
+        raise ServiceError(_l("You have voted already: you cannot appoint a proxy any more."))
+    if live_proxy(assembly, holder) is not None:
+        raise ServiceError(
+            _l(
+                "%(name)s has given a proxy to someone else: they cannot hold yours.",
+                name=holder.name,
+            ),
+            "email",
+        )
+    proxy = Proxy(assembly_id=assembly.id, grantor_id=grantor.id, holder_id=holder.id)
+    db.session.add(proxy)
+    db.session.flush()
+    notify([holder.id], "assembly.proxy_asked", proxy, grantor=grantor.name, title=assembly.title)
+    audit.record("assembly.proxy_appointed", assembly, actor=grantor, holder_id=holder.id)
+    return proxy
+
+
+def held(assembly: Assembly, holder: Member) -> list[Proxy]:
+    """The proxies a member holds (accepted)."""
+    return list(
+        db.session.scalars(
+            sa.select(Proxy)
+            .where(
+                Proxy.assembly_id == assembly.id,
+                Proxy.holder_id == holder.id,
+                Proxy.state == ProxyState.ACCEPTED,
+            )
+            .order_by(Proxy.id)
+        )
+    )
+
+
+def accept_proxy(proxy: Proxy, holder: Member) -> None:
+    """The holder accepts, within the proxy cap."""
+    from sip.db import lock_row
+
+    assembly = db.session.get(Assembly, proxy.assembly_id)
+    if proxy.holder_id != holder.id or proxy.state != ProxyState.PENDING:
+        raise ServiceError(_l("This proxy is not waiting for your answer."))
+    _refuse_unless_convened(assembly)
+    _refuse_after_deadline(assembly)
+    lock_row(Member, holder.id)  # two acceptances at once: the cap still holds
+    if live_proxy(assembly, holder) is not None:
+        raise ServiceError(_l("You have given your own proxy: you cannot hold another's."))
+    if len(held(assembly, holder)) >= assembly.proxy_cap:
+        raise ServiceError(
+            _l("You hold %(n)d proxies already, the most allowed.", n=assembly.proxy_cap)
+        )
+    proxy.state, proxy.decided_at = ProxyState.ACCEPTED, utcnow()
+    db.session.flush()
+    notify(
+        [proxy.grantor_id],
+        "assembly.proxy_accepted",
+        proxy,
+        holder=holder.name,
+        title=assembly.title,
+    )
+    audit.record("assembly.proxy_accepted", assembly, actor=holder, grantor_id=proxy.grantor_id)
+
+
+def decline_proxy(proxy: Proxy, holder: Member) -> None:
+    if proxy.holder_id != holder.id or proxy.state != ProxyState.PENDING:
+        raise ServiceError(_l("This proxy is not waiting for your answer."))
+    proxy.state, proxy.decided_at = ProxyState.DECLINED, utcnow()
+    assembly = db.session.get(Assembly, proxy.assembly_id)
+    notify(
+        [proxy.grantor_id],
+        "assembly.proxy_declined",
+        proxy,
+        holder=holder.name,
+        title=assembly.title,
+    )
+    audit.record("assembly.proxy_declined", assembly, actor=holder, grantor_id=proxy.grantor_id)
+
+
+def withdraw_proxy(proxy: Proxy, grantor: Member) -> None:
+    """The grantor takes the proxy back, until voting opens."""
+    assembly = db.session.get(Assembly, proxy.assembly_id)
+    if proxy.grantor_id != grantor.id or proxy.state not in (
+        ProxyState.PENDING,
+        ProxyState.ACCEPTED,
+    ):
+        raise ServiceError(_l("This proxy cannot be withdrawn."))
+    if voting_opened(assembly):
+        raise ServiceError(_l("Voting has opened: the proxy can no longer be withdrawn."))
+    proxy.state, proxy.decided_at = ProxyState.WITHDRAWN, utcnow()
+    db.session.flush()
+    audit.record("assembly.proxy_withdrawn", assembly, actor=grantor, holder_id=proxy.holder_id)
+
+
+# -- attendance and quorum ------------------------------------------------------------------
+
+
+def check_in(
+    assembly: Assembly,
+    member: Member,
+    *,
+    mode: AttendanceMode = AttendanceMode.ONLINE,
+    recorded_by: Member | None = None,
+) -> AssemblyAttendance:
+    """A member is present: they check in online once the assembly has begun (from an hour
+    before), or the chair records them present in person."""
+    _refuse_unless_convened(assembly)
+    if member.status != MemberStatus.ACTIVE:
+        raise ServiceError(_l("Only active members take part in the assembly."), "email")
+    if recorded_by is None and utcnow() < assembly.starts_at - timedelta(hours=1):
+        raise ServiceError(_l("Check-in opens an hour before the assembly starts."))
+    present = db.session.get(
+        AssemblyAttendance, {"assembly_id": assembly.id, "member_id": member.id}
+    )
+    if present is not None:
+        raise ServiceError(
+            _l("%(name)s is recorded as present already.", name=member.name), "email"
+        )
+    present = AssemblyAttendance(
+        assembly_id=assembly.id,
+        member_id=member.id,
+        mode=mode,
+        recorded_by_id=recorded_by.id if recorded_by else None,
+    )
+    db.session.add(present)
+    db.session.flush()
+    audit.record(
+        "assembly.checked_in",
+        assembly,
+        actor=recorded_by or member,
+        member_id=member.id,
+        mode=mode,
+    )
+    return present
+
+
+def _taking_part(assembly: Assembly):
+    """Ids of the members present or represented: checked in, represented by a holder who
+    is present, or who voted (in advance, or through their proxy)."""
+    present = sa.select(AssemblyAttendance.member_id).where(
+        AssemblyAttendance.assembly_id == assembly.id
+    )
+    represented = (
+        sa.select(Proxy.grantor_id)
+        .where(Proxy.assembly_id == assembly.id, Proxy.state == ProxyState.ACCEPTED)
+        .where(Proxy.holder_id.in_(present))
+    )
+    voted = (
+        sa.select(AssemblyParticipation.voter_id)
+        .join(Resolution, Resolution.id == AssemblyParticipation.resolution_id)
+        .where(Resolution.assembly_id == assembly.id)
+    )
+    return sa.union(present, represented, voted).subquery()
+
+
+def turnout(assembly: Assembly) -> dict:
+    """Members and shares present or represented, per college and in all, against the
+    active members: two GROUP BY queries. Reveals nothing of how anyone voted."""
+    part = _taking_part(assembly)
+    member_id = next(iter(part.c))
+    rows = db.session.execute(
+        sa.select(Member.college_id, sa.func.count(), sa.func.sum(Member.shares))
+        .where(Member.id.in_(sa.select(member_id)))
+        .group_by(Member.college_id)
+    ).all()
+    totals = db.session.execute(
+        sa.select(Member.college_id, sa.func.count(), sa.func.sum(Member.shares))
+        .where(Member.status == MemberStatus.ACTIVE)
+        .group_by(Member.college_id)
+    ).all()
+    colleges = {c.id: c for c in db.session.scalars(sa.select(College).order_by(College.position))}
+    here = {k: (n, int(s or 0)) for k, n, s in rows}
+    out = []
+    for k, n, s in totals:
+        present, shares = here.get(k, (0, 0))
+        out.append(
+            {
+                "college": colleges[k],
+                "present": present,
+                "members": n,
+                "present_shares": shares,
+                "shares": int(s or 0),
+            }
+        )
+    out.sort(key=lambda row: row["college"].position)
+    return {
+        "colleges": out,
+        "present": sum(r["present"] for r in out),
+        "members": sum(r["members"] for r in out),
+        "present_shares": sum(r["present_shares"] for r in out),
+        "shares": sum(r["shares"] for r in out),
+    }
+
+
+def quorum_of(resolution: Resolution, counts: dict | None = None) -> dict:
+    basis, fraction = quorum_rule(resolution)
+    counts = counts or turnout(resolution.assembly)
+    present, total = (
+        (counts["present"], counts["members"])
+        if basis == QuorumBasis.MEMBERS
+        else (counts["present_shares"], counts["shares"])
+    )
+    return {
+        "basis": basis.value,
+        "fraction": str(fraction) if fraction is not None else None,
+        "present": present,
+        "total": total,
+        "reached": rules.quorum_reached(present, total, fraction),
+    }
+
+
+# -- voting ---------------------------------------------------------------------------------
+
+
+def window_open(resolution: Resolution, now: datetime | None = None) -> bool:
+    """Ballots are taken while the chair holds the resolution open, and before the assembly
+    during advance voting."""
+    now = now or utcnow()
+    assembly = resolution.assembly
+    if assembly.state != AssemblyState.CONVENED:
+        return False
+    if resolution.state == ResolutionState.OPEN:
+        return True
+    return (
+        resolution.state == ResolutionState.PENDING
+        and assembly.advance_voting_from is not None
+        and assembly.advance_voting_from <= now < assembly.starts_at
+    )
+
+
+def may_vote_for(assembly: Assembly, acting: Member) -> list[Member]:
+    """Whom a member votes for: themselves (unless they gave an accepted proxy) and each
+    member whose proxy they accepted."""
+    out = []
+    mine = live_proxy(assembly, acting)
+    if acting.status == MemberStatus.ACTIVE and not (mine and mine.state == ProxyState.ACCEPTED):
+        out.append(acting)
+    out += [p.grantor for p in held(assembly, acting) if p.grantor.status == MemberStatus.ACTIVE]
+    return out
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def new_receipt() -> str:
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def cast(
+    resolution: Resolution,
+    acting: Member,
+    voter: Member,
+    *,
+    choice: str | None = None,
+    approvals: list[int] = (),
+) -> str:
+    """Cast ``voter``'s ballot (``acting`` is the voter or their proxy); return the receipt
+    code, shown once to the voter. Two unrelated rows: the participation and the ballot.
+
+    :raise ServiceError: outside the window, for a member one does not represent, twice,
+        with an unknown choice or too many candidates. Nothing is stored then.
+    """
+    db.session.execute(
+        sa.select(Resolution.id).where(Resolution.id == resolution.id).with_for_update(read=True)
+    )
+    db.session.refresh(resolution)
+    assembly = resolution.assembly
+    if not window_open(resolution):
+        raise ServiceError(_l("Voting on this resolution is not open."))
+    if voter.id not in {m.id for m in may_vote_for(assembly, acting)}:
+        raise ServiceError(_l("You do not vote for this member."))
+    if resolution.kind == ResolutionKind.BOARD_ELECTION:
+        ids = {c.id for c in resolution.candidates}
+        chosen = list(dict.fromkeys(approvals))
+        if any(a not in ids for a in chosen):
+            raise ServiceError(_l("Choose among the candidates."))
+        if len(chosen) > (resolution.seats or 0):
+            raise ServiceError(_l("Approve at most %(n)d candidates.", n=resolution.seats or 0))
+        value = None
+    else:
+        if choice not in {c.value for c in Choice}:
+            raise ServiceError(_l("Choose for, against or abstain."))
+        value, chosen = Choice(choice), []
+    already = db.session.get(
+        AssemblyParticipation, {"resolution_id": resolution.id, "voter_id": voter.id}
+    )
+    if already is not None:
+        raise ServiceError(_l("This vote has been cast already."))
+    code = new_receipt()
+    db.session.add(
+        AssemblyParticipation(resolution_id=resolution.id, voter_id=voter.id, acting_id=acting.id)
+    )
+    ballot = Ballot(
+        resolution_id=resolution.id,
+        college_id=voter.college_id,
+        choice=value,
+        weight=rules.ballot_weight(resolution_rules(resolution), voter.shares),
+        receipt_hash=receipt_hash(code),
+    )
+    db.session.add(ballot)
+    db.session.flush()  # the participation's key refuses a second vote here
+    for candidate_id in chosen:
+        db.session.add(BallotApproval(ballot_id=ballot.id, candidate_id=candidate_id))
+    db.session.flush()
+    return code
+
+
+def voted(resolution: Resolution, member_ids) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(AssemblyParticipation.voter_id).where(
+                AssemblyParticipation.resolution_id == resolution.id,
+                AssemblyParticipation.voter_id.in_(list(member_ids)),
+            )
+        )
+    )
+
+
+def open_resolution(resolution: Resolution, actor: Member) -> None:
+    assembly = resolution.assembly
+    if assembly.state != AssemblyState.CONVENED:
+        raise ServiceError(_l("The members are not convened yet."))
+    if resolution.state != ResolutionState.PENDING:
+        raise ServiceError(_l("This resolution has been opened already."))
+    if utcnow() < assembly.starts_at - timedelta(hours=1):
+        raise ServiceError(_l("Resolutions open during the assembly."))
+    resolution.state, resolution.opened_at = ResolutionState.OPEN, utcnow()
+    audit.record("assembly.resolution_opened", assembly, actor=actor, resolution_id=resolution.id)
+
+
+# -- the tally ------------------------------------------------------------------------------
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def compute_result(resolution: Resolution) -> dict:
+    """The result from the ballots, with SQL aggregates per college and choice (and per
+    candidate for an election); ``rules`` decides. The same function serves the close and
+    the recount."""
+    rule = resolution_rules(resolution)
+    colleges = {c.id: c for c in db.session.scalars(sa.select(College))}
+    of = Ballot.resolution_id == resolution.id
+    if resolution.kind == ResolutionKind.BOARD_ELECTION:
+        return _election_result(resolution, rule, colleges)
+    counted = [Choice.FOR, Choice.AGAINST] + ([Choice.ABSTAIN] if rule.abstentions_count else [])
+    weight = Ballot.weight
+    cap = None
+    if rule.scheme == Scheme.PER_SHARE_CAPPED:
+        total = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(
+                of, Ballot.choice.in_(counted)
+            )
+        )
+        cap = rules.share_cap(rule, int(total))
+        if cap is not None:
+            cap_value = Decimal(cap.numerator) / Decimal(cap.denominator)
+            weight = sa.case((Ballot.weight > cap_value, cap_value), else_=Ballot.weight)
+    rows = db.session.execute(
+        sa.select(Ballot.college_id, Ballot.choice, sa.func.count(), sa.func.sum(weight))
+        .where(of)
+        .group_by(Ballot.college_id, Ballot.choice)
+    ).all()
+    counts: dict[int, dict[Choice, tuple[int, Fraction]]] = {}
+    for college_id, choice, n, w in rows:
+        exact = rules.capped(Decimal(w), cap) if cap is not None else Fraction(Decimal(w))
+        counts.setdefault(college_id, {})[Choice(choice)] = (n, exact)
+    tally = rules.tally(rule, counts)
+    quorum = quorum_of(resolution)
+    adopted = tally.majority_reached and quorum["reached"]
+    return {
+        "resolution": resolution.id,
+        "title": resolution.title,
+        "kind": resolution.kind.value,
+        "rules": _rules_json(rule, colleges),
+        "cap": _fraction(cap) if cap is not None else None,
+        "ballots": tally.ballots,
+        "colleges": [
+            {
+                "college": colleges[c.college].code,
+                "weight": _fraction(c.weight),
+                "ballots": {k.value: v for k, v in c.ballots.items()},
+                "weights": {k.value: _fraction(v) for k, v in c.weights.items()},
+                "shares": {k.value: _fraction(v) for k, v in c.shares.items()},
+            }
+            for c in sorted(tally.colleges, key=lambda c: colleges[c.college].position)
+        ],
+        "shares": {k: _fraction(v) for k, v in tally.shares.items()},
+        "percent": {k: str(v) for k, v in rules.shown_shares(tally.shares).items()},
+        "for_share": _fraction(tally.for_share),
+        "majority": rule.majority.value,
+        "majority_reached": tally.majority_reached,
+        "quorum": quorum,
+        "outcome": (Outcome.ADOPTED if adopted else Outcome.REJECTED).value,
+    }
+
+
+def _rules_json(rule: rules.Rules, colleges) -> dict:
+    return {
+        "scheme": rule.scheme.value,
+        "college_weights": {
+            colleges[k].code: str(v) for k, v in rule.college_weights.items() if k in colleges
+        }
+        if rule.scheme == Scheme.COLLEGE_WEIGHTED
+        else {},
+        "empty_college": rule.empty_college.value,
+        "abstentions_count": rule.abstentions_count,
+        "share_cap": str(rule.share_cap) if rule.scheme == Scheme.PER_SHARE_CAPPED else None,
+    }
+
+
+def _election_result(resolution: Resolution, rule: rules.Rules, colleges) -> dict:
+    """Approvals per candidate, weighted as the scheme says; the most approved fill the
+    seats; the board's gender rule is reported on those elected."""
+    from sip.board import rules as board_rules
+
+    of = Ballot.resolution_id == resolution.id
+    ballots = dict(
+        db.session.execute(
+            sa.select(Ballot.college_id, sa.func.sum(Ballot.weight))
+            .where(of)
+            .group_by(Ballot.college_id)
+        ).all()
+    )
+    counts = dict(
+        db.session.execute(
+            sa.select(Ballot.college_id, sa.func.count()).where(of).group_by(Ballot.college_id)
+        ).all()
+    )
+    rows = db.session.execute(
+        sa.select(BallotApproval.candidate_id, Ballot.college_id, sa.func.sum(Ballot.weight))
+        .join(Ballot, Ballot.id == BallotApproval.ballot_id)
+        .where(of)
+        .group_by(BallotApproval.candidate_id, Ballot.college_id)
+    ).all()
+    score: dict[int, Fraction] = {c.id: Fraction(0) for c in resolution.candidates}
+    if rule.scheme == Scheme.COLLEGE_WEIGHTED:
+        weights = {
+            k: Fraction(Decimal(v)) for k, v in rule.college_weights.items() if ballots.get(k)
+        }
+        total = sum(weights.values(), Fraction(0))
+        for candidate, college, w in rows:
+            if college in weights and total:
+                score[candidate] += (
+                    weights[college] / total * Fraction(int(w), int(ballots[college]))
+                )
+    else:
+        for candidate, _college, w in rows:
+            score[candidate] += Fraction(int(w))
+    result = rules.elect(score, resolution.seats or 0)
+    by_id = {c.id: c for c in resolution.candidates}
+    elected = [by_id[i].member for i in result.elected]
+    minimum = current_app.config.get("BOARD_GENDER_MIN_SHARE")
+    balance = board_rules.gender_balance(
+        [m.gender for m in elected], Decimal(str(minimum)) if minimum not in (None, "") else None
+    )
+    return {
+        "resolution": resolution.id,
+        "title": resolution.title,
+        "kind": resolution.kind.value,
+        "rules": _rules_json(rule, colleges),
+        "ballots": sum(counts.values()),
+        "seats": resolution.seats,
+        "colleges": [
+            {"college": colleges[k].code, "ballots": n} for k, n in sorted(counts.items())
+        ],
+        "candidates": [
+            {
+                "candidate": i,
+                "name": by_id[i].member.name,
+                "score": _fraction(v),
+                "elected": i in result.elected,
+                "tied": i in result.tied,
+            }
+            for i, v in result.ranking
+        ],
+        "gender_rule": {"below": [g for g, _share in balance.below]},
+        "quorum": quorum_of(resolution),
+        "outcome": Outcome.ELECTED.value,
+    }
+
+
+def close_resolution(resolution: Resolution, actor: Member) -> dict:
+    """Close the vote and publish the result: counted once, kept as published. A
+    recommendation moves to adopted or not adopted.
+
+    :raise ServiceError: when it is not open (closed already, or never opened).
+    """
+    from sip.working_groups.models import RecommendationState
+    from sip.working_groups.services import move_recommendation
+
+    db.session.execute(
+        sa.select(Resolution.id).where(Resolution.id == resolution.id).with_for_update()
+    )
+    db.session.refresh(resolution)
+    if resolution.state == ResolutionState.CLOSED:
+        raise ServiceError(_l("This resolution is closed already."))
+    if resolution.state != ResolutionState.OPEN:
+        raise ServiceError(_l("Open the resolution before closing it."))
+    resolution.state, resolution.closed_at = ResolutionState.CLOSED, utcnow()
+    db.session.flush()
+    result = compute_result(resolution)
+    resolution.result = result
+    resolution.outcome = Outcome(result["outcome"])
+    if resolution.recommendation is not None:
+        target = (
+            RecommendationState.ADOPTED
+            if resolution.outcome == Outcome.ADOPTED
+            else RecommendationState.NOT_ADOPTED
+        )
+        move_recommendation(resolution.recommendation, target, actor, resolution_id=resolution.id)
+    audit.record(
+        "assembly.resolution_closed",
+        resolution.assembly,
+        actor=actor,
+        resolution_id=resolution.id,
+        outcome=resolution.outcome,
+        ballots=result["ballots"],
+    )
+    return result
+
+
+def _counted(result: dict) -> dict:
+    """What a recount compares: the counts, shares and majority, not the names or the
+    quorum (recorded at the close from the attendance, which ballots do not hold)."""
+    out = {k: v for k, v in result.items() if k not in ("title", "quorum", "gender_rule")}
+    if "candidates" in out:
+        out["candidates"] = [{k: v for k, v in c.items() if k != "name"} for c in out["candidates"]]
+    if result.get("kind") != ResolutionKind.BOARD_ELECTION.value:
+        out.pop("outcome", None)
+    return out
+
+
+def recount(resolution: Resolution) -> tuple[dict, bool]:
+    """The result recomputed from the ballots, and whether it matches the published one."""
+    if resolution.result is None:
+        raise ServiceError(_l("This resolution has no published result yet."))
+    again = compute_result(resolution)
+    return again, _counted(again) == _counted(resolution.result)
+
+
+def certify(assembly: Assembly, actor: Member) -> None:
+    if assembly.state != AssemblyState.CONVENED:
+        raise ServiceError(_l("Only a convened assembly is certified, once."))
+    if any(r.state != ResolutionState.CLOSED for r in assembly.resolutions):
+        raise ServiceError(_l("Close every resolution before certifying the results."))
+    assembly.state = AssemblyState.CERTIFIED
+    assembly.certified_at, assembly.certified_by_id = utcnow(), actor.id
+    audit.record("assembly.certified", assembly, actor=actor)
