@@ -216,6 +216,7 @@ def full_world(forum_world):
     """``forum_world`` with a published questionnaire: every feature's objects."""
     factories.build_surveys(forum_world)
     factories.build_board(forum_world)
+    factories.build_assemblies(forum_world)
     return forum_world
 
 

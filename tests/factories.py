@@ -438,6 +438,61 @@ def build_board(w) -> None:
     db.session.flush()
 
 
+def build_assemblies(w) -> None:
+    """A draft assembly; one convened for tomorrow (a pending proxy from the member to the
+    board member); one in session (a resolution open, one pending, one closed with ballots);
+    one whose only resolution is closed, ready to certify."""
+    from datetime import timedelta
+
+    from sip.assembly import services as ga
+    from sip.assembly.models import DocumentKind, ResolutionKind
+    from sip.db import local_today
+
+    now = utcnow()
+
+    def make(title, starts_at):
+        return ga.create_assembly(
+            w.chair,
+            title=title,
+            kind="ordinary",
+            starts_at=starts_at,
+            convocation_on=local_today() - timedelta(days=20),
+        )
+
+    def resolution(assembly, title):
+        return ga.add_resolution(
+            assembly, w.chair, kind=ResolutionKind.ORDINARY, title=title, text="Agreed."
+        )
+
+    w.draft_assembly = make("Draft assembly", now + timedelta(days=40))
+    w.draft_document = ga.add_document(
+        w.draft_assembly, w.chair, kind=DocumentKind.TEXT, title="Report", body="The report."
+    )
+    w.draft_resolution = resolution(w.draft_assembly, "Draft resolution")
+    w.assembly = make("Assembly tomorrow", now + timedelta(days=1))
+    w.assembly.advance_voting_from = now + timedelta(hours=20)
+    w.resolution = resolution(w.assembly, "Tomorrow's resolution")
+    ga.convene(w.assembly, w.chair)
+    w.proxy = ga.appoint_proxy(w.assembly, w.member, w.board)
+    w.live_assembly = make("Assembly in session", now + timedelta(hours=2))
+    w.open_resolution = resolution(w.live_assembly, "Open resolution")
+    w.pending_resolution = resolution(w.live_assembly, "Pending resolution")
+    w.closed_resolution = resolution(w.live_assembly, "Closed resolution")
+    ga.convene(w.live_assembly, w.chair)
+    w.live_assembly.starts_at = now - timedelta(minutes=10)
+    ga.open_resolution(w.open_resolution, w.chair)
+    ga.open_resolution(w.closed_resolution, w.chair)
+    ga.cast(w.closed_resolution, w.board, w.board, choice="for")
+    ga.close_resolution(w.closed_resolution, w.chair)
+    w.done_assembly = make("Assembly done", now + timedelta(hours=2))
+    w.done_resolution = resolution(w.done_assembly, "Done resolution")
+    ga.convene(w.done_assembly, w.chair)
+    w.done_assembly.starts_at = now - timedelta(hours=1)
+    ga.open_resolution(w.done_resolution, w.chair)
+    ga.close_resolution(w.done_resolution, w.chair)
+    db.session.flush()
+
+
 def build_surveys(w) -> None:
     """Add a published questionnaire by the moderator, results after answering."""
     from sip.surveys import services as surveys
