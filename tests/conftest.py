@@ -77,11 +77,11 @@ def app_config(url: str) -> dict:
     }
 
 
-def migrated_app(url: str):
+def migrated_app(url: str, **config):
     """A new app on an empty database brought to the latest migration."""
     if url.startswith("postgres"):
         reset_postgres(url)
-    app = create_app(app_config(url))
+    app = create_app({**app_config(url), **config})
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
