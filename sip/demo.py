@@ -214,6 +214,10 @@ def load_demo() -> dict[str, int]:
     from sip.surveys.demo import load as load_surveys
 
     created.update(load_surveys(named))
+
+    from sip.assembly.demo import load as load_assemblies
+
+    created.update(load_assemblies(named, generated))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created

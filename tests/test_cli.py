@@ -191,8 +191,48 @@ def test_demo_has_the_boards_terms_observers_and_sip_2015_decisions(app, runner)
     amended = next(d for d in decisions if d.kind == DecisionKind.AMEND and d.carried)
     assert amended.version_id is not None
     states = {r.state for r in db.session.scalars(sa.select(Recommendation))}
-    assert {"validated", "amended", "rejected"} <= states
-    assert len(board.agenda_candidates()) == 4
+    # The validated and amended ones went on to the 2016 general assembly.
+    assert {"adopted", "rejected"} <= states
     before = db.session.scalar(sa.select(sa.func.count()).select_from(BoardDecision))
     runner.invoke(args=["demo"])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BoardDecision)) == before
+
+
+def test_demo_has_a_certified_2016_assembly_that_recounts_and_an_open_2026_one(app, runner):
+    from sip.assembly import services as ga
+    from sip.assembly.models import (
+        Assembly,
+        AssemblyParticipation,
+        AssemblyState,
+        Ballot,
+        ResolutionKind,
+    )
+    from sip.working_groups.models import Recommendation, RecommendationState
+
+    runner.invoke(args=["demo"])
+    old = db.session.scalar(sa.select(Assembly).where(Assembly.title.like("%14 June 2016")))
+    assert old.state == AssemblyState.CERTIFIED
+    kinds = [r.kind for r in old.resolutions]
+    assert kinds.count(ResolutionKind.RECOMMENDATION) == 4
+    assert ResolutionKind.STATUTE_CHANGE in kinds
+    for r in old.resolutions:
+        assert 1800 <= r.result["ballots"] <= 2100
+        assert ga.recount(r)[1], r.title
+    by_proxy = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AssemblyParticipation)
+        .where(AssemblyParticipation.acting_id != AssemblyParticipation.voter_id)
+    )
+    assert by_proxy > 0
+    ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot))
+    votes = db.session.scalar(sa.select(sa.func.count()).select_from(AssemblyParticipation))
+    assert ballots == votes
+    adopted = db.session.scalars(
+        sa.select(Recommendation).where(Recommendation.state == RecommendationState.ADOPTED)
+    ).all()
+    assert len(adopted) == 4
+    new = db.session.scalar(sa.select(Assembly).where(Assembly.title == "General assembly 2026"))
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@example.org"))
+    assert new.state == AssemblyState.CONVENED
+    assert all(ga.window_open(r) for r in new.resolutions)
+    assert [m.id for m in ga.may_vote_for(new, member)] == [member.id]

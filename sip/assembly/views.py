@@ -4,6 +4,7 @@ redirect. Results are shown only for closed resolutions (``P.RESULTS``)."""
 import csv
 import io
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -250,6 +251,7 @@ def _page(assembly: Assembly, status: int = 200, **forms):
         done=done,
         present=present,
         now=utcnow(),
+        check_in_open=utcnow() >= assembly.starts_at - timedelta(hours=1),
         window_open=services.window_open,
         voting_opened=services.voting_opened(assembly),
         short_notice=services.short_notice(assembly),

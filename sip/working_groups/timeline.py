@@ -1,8 +1,8 @@
 """A recommendation's path, in order: its versions, each submission to the board, the
-board's decisions with their motivation and named votes (and, with the assembly, its vote).
+board's decisions with their motivation and named votes, and the general assembly's vote.
 
-Read from the versions, the audit log's state changes and the board's decisions: three
-queries whatever the length of the path.
+Read from the versions, the audit log's state changes, the board's decisions and the
+assembly's closed resolutions: four queries whatever the length of the path.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from sip.working_groups.models import Recommendation, RecommendationState
 @dataclass
 class Event:
     at: datetime
-    #: "version", "submitted" or "decision".
+    #: "version", "submitted", "decision" or "assembly".
     kind: str
     version: Any = None
     actor: Any = None
@@ -60,5 +60,14 @@ def timeline(rec: Recommendation) -> list[Event]:
         events.append(
             Event(d.decided_at, "decision", decision=d, version=versions.get(d.version_id))
         )
-    order = {"version": 0, "submitted": 1, "decision": 2}
+    from sip.assembly.models import Resolution, ResolutionState
+
+    votes = db.session.scalars(
+        sa.select(Resolution).where(
+            Resolution.recommendation_id == rec.id, Resolution.state == ResolutionState.CLOSED
+        )
+    )
+    for resolution in votes:
+        events.append(Event(resolution.closed_at, "assembly", extra={"resolution": resolution}))
+    order = {"version": 0, "submitted": 1, "decision": 2, "assembly": 3}
     return sorted(events, key=lambda e: (e.at, order[e.kind]))

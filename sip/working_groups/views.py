@@ -773,6 +773,9 @@ def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=N
     can_edit = allowed(P.CONTRIBUTE, rec.group) and rec.state in EDITABLE_STATES
     form = evidence_form or EvidenceForm(formdata=None)
     form.target.choices = _evidence_choices(rec)
+    from fractions import Fraction
+
+    from sip.assembly.rules import percent
     from sip.board.forms import DECISION_NAMES
     from sip.board.rules import Choice
 
@@ -782,6 +785,7 @@ def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=N
         rec=rec,
         citations=evidence.resolve(rec.evidence),
         events=timeline(rec),
+        assembly_percent=lambda text: str(percent(Fraction(text))),
         last_by_group=last_by_group,
         decision_names=DECISION_NAMES,
         choice_labels={
