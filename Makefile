@@ -47,9 +47,11 @@ format: .stamp-test-install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 
 bench: .stamp-test-install translations ## Run the benchmarks in bench/
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/member_list.py
 	$(BIN)/python bench/cycle_pages.py
 	$(BIN)/python bench/forum_pages.py
 	$(BIN)/python bench/survey_results.py
+	$(BIN)/python bench/assembly_votes.py
 
 .PHONY: help install translations messages run test lint format bench

@@ -86,8 +86,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @sa.event.listens_for(sa.Engine, "begin")
 def _sqlite_begin(conn):
+    """SQLite has one writer. A request that changes something takes the write lock at its
+    first statement (BEGIN IMMEDIATE, waiting up to busy_timeout for the current writer):
+    a transaction that read first and wrote later would fail at once ("database is locked")
+    when another wrote in between. Pages that only read begin as readers, side by side."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        from flask import has_request_context, request
+
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 #: Schema objects that only migrations manage (search indexes), which models do not describe.

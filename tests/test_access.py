@@ -824,7 +824,7 @@ ROUTES = [
         MEMBER_AREA,
         422,
         {"voter": "{member}", "choice": "for"},
-        statuses={"member": 200},
+        statuses={"member": 303},
     ),
     Route(
         "assembly.open_or_close",

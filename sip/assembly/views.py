@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Response as HTTPResponse
-from flask import abort, flash, request, url_for
+from flask import abort, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,7 +49,7 @@ from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.models import College, Member
 from sip.members.services import find_by_email
-from sip.web import id_or_none, render, run_form
+from sip.web import id_or_none, render, run_form, see_other
 
 
 def _labels():
@@ -483,17 +483,16 @@ def quorum(assembly_id: int):
 @bp.route("/<int:assembly_id>/resolutions/<int:resolution_id>/vote", methods=["GET", "POST"])
 @require(P.TAKE_PART, load=_assembly)
 def vote(assembly_id: int, resolution_id: int):
-    """The ballot: for the member and each member they represent, one at a time; the
-    receipt is shown once.
+    """The ballot: for the member and each member they represent, one at a time. A cast
+    redirects to this page, which shows its receipt once (carried in the session cookie,
+    never stored on the server).
 
     :raise 404: for a resolution of another assembly.
     """
     assembly = _assembly(assembly_id)
     resolution = _resolution(assembly_id, resolution_id)
     me = _me()
-    receipt = None
     status = 200
-    voter = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -514,15 +513,24 @@ def vote(assembly_id: int, resolution_id: int):
             db.session.rollback()
             flash(_("This vote has been cast already."), "error")
             status = 409
+        else:
+            session.setdefault("receipts", []).append([resolution.id, voter.id, receipt])
+            session.modified = True
+            return see_other(
+                url_for("assembly.vote", assembly_id=assembly.id, resolution_id=resolution.id)
+            )
+    receipts = [r for r in session.get("receipts", []) if r[0] == resolution.id]
+    if receipts:
+        session["receipts"] = [r for r in session.get("receipts", []) if r[0] != resolution.id]
     voters = services.may_vote_for(assembly, me)
+    names = {v.id: v.name for v in voters}
     return render(
         "assembly/vote.html",
         assembly=assembly,
         resolution=resolution,
         voters=voters,
         done=services.voted(resolution, [v.id for v in voters]),
-        receipt=receipt,
-        voted_for=voter if receipt else None,
+        receipts=[(voter_id, names.get(voter_id, ""), code) for _r, voter_id, code in receipts],
         is_open=services.window_open(resolution),
         choices=_labels(),
         confirm_form=ConfirmForm(),

@@ -132,9 +132,11 @@ def test_a_member_votes_in_advance_gets_a_receipt_and_votes_once(client, auth, c
     bad = client.post(url, data={"voter": str(w.member.id), "choice": "maybe"})
     assert bad.status_code == 422 and "Choose for, against or abstain." in _text(bad)
     cast = client.post(url, data={"voter": str(w.member.id), "choice": "for"})
-    assert cast.status_code == 200
-    receipt = cast.get_data(as_text=True).split("<code>")[1].split("</code>")[0]
+    assert cast.status_code == 303
+    shown = client.get(url).get_data(as_text=True)
+    receipt = shown.split("<code>")[1].split("</code>")[0]
     assert len(receipt) == 19
+    assert "<code>" not in client.get(url).get_data(as_text=True)  # shown once
     twice = client.post(url, data={"voter": str(w.member.id), "choice": "against"})
     assert twice.status_code == 422
     assert "Voting on this resolution" not in _text(twice)
@@ -185,9 +187,9 @@ def test_a_proxy_votes_for_the_member_and_the_cap_holds(client, auth, convened):
     vote = f"/assemblies/{w.assembly.id}/resolutions/{w.ordinary.id}/vote"
     assert "The vote of Mem Ber, whom you represent" in _text(client.get(vote))
     assert (
-        client.post(vote, data={"voter": str(w.board.id), "choice": "against"}).status_code == 200
+        client.post(vote, data={"voter": str(w.board.id), "choice": "against"}).status_code == 303
     )
-    assert client.post(vote, data={"voter": str(w.member.id), "choice": "for"}).status_code == 200
+    assert client.post(vote, data={"voter": str(w.member.id), "choice": "for"}).status_code == 303
     again = client.post(vote, data={"voter": str(w.member.id), "choice": "for"})
     assert again.status_code == 422
     rows = db.session.execute(
