@@ -799,8 +799,8 @@ def compute_result(resolution: Resolution) -> dict:
     if resolution.kind == ResolutionKind.BOARD_ELECTION:
         return _election_result(resolution, rule, colleges)
     counted = [Choice.FOR, Choice.AGAINST] + ([Choice.ABSTAIN] if rule.abstentions_count else [])
-    weight = Ballot.weight
     cap = None
+    over = sa.literal(False)
     if rule.scheme == Scheme.PER_SHARE_CAPPED:
         total = db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(
@@ -809,17 +809,25 @@ def compute_result(resolution: Resolution) -> dict:
         )
         cap = rules.share_cap(rule, int(total))
         if cap is not None:
-            cap_value = Decimal(cap.numerator) / Decimal(cap.denominator)
-            weight = sa.case((Ballot.weight > cap_value, cap_value), else_=Ballot.weight)
+            # weight > cap, in whole numbers: weight × denominator > numerator.
+            over = Ballot.weight * cap.denominator > cap.numerator
+    # Whole numbers only, exact on every database: the weights under the cap, and how many
+    # ballots weigh the cap.
     rows = db.session.execute(
-        sa.select(Ballot.college_id, Ballot.choice, sa.func.count(), sa.func.sum(weight))
+        sa.select(
+            Ballot.college_id,
+            Ballot.choice,
+            sa.func.count(),
+            sa.func.sum(sa.case((over, 0), else_=Ballot.weight)),
+            sa.func.sum(sa.case((over, 1), else_=0)),
+        )
         .where(of)
         .group_by(Ballot.college_id, Ballot.choice)
     ).all()
     counts: dict[int, dict[Choice, tuple[int, Fraction]]] = {}
-    for college_id, choice, n, w in rows:
-        exact = rules.capped(Decimal(w), cap) if cap is not None else Fraction(Decimal(w))
-        counts.setdefault(college_id, {})[Choice(choice)] = (n, exact)
+    for college_id, choice, n, under, capped_ballots in rows:
+        weight = Fraction(int(under or 0)) + (cap * int(capped_ballots or 0) if cap else 0)
+        counts.setdefault(college_id, {})[Choice(choice)] = (n, weight)
     tally = rules.tally(rule, counts)
     quorum = quorum_of(resolution)
     adopted = tally.majority_reached and quorum["reached"]
