@@ -169,8 +169,9 @@ class Resolution(db.Model):
     result: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
     assembly: so.Mapped[Assembly] = so.relationship(back_populates="resolutions")
-    recommendation: so.Mapped["Recommendation | None"] = so.relationship(lazy="joined")
-    version: so.Mapped["RecommendationVersion | None"] = so.relationship(lazy="joined")
+    #: Loaded when asked for (results and timelines), not with every ballot.
+    recommendation: so.Mapped["Recommendation | None"] = so.relationship()
+    version: so.Mapped["RecommendationVersion | None"] = so.relationship()
     candidates: so.Mapped[list["Candidate"]] = so.relationship(
         back_populates="resolution",
         lazy="selectin",

@@ -18,6 +18,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sip import audit
 from sip.assembly import rules
@@ -681,12 +682,28 @@ def window_open(resolution: Resolution, now: datetime | None = None) -> bool:
 
 def may_vote_for(assembly: Assembly, acting: Member) -> list[Member]:
     """Whom a member votes for: themselves (unless they gave an accepted proxy) and each
-    member whose proxy they accepted."""
-    out = []
-    mine = live_proxy(assembly, acting)
-    if acting.status == MemberStatus.ACTIVE and not (mine and mine.state == ProxyState.ACCEPTED):
-        out.append(acting)
-    out += [p.grantor for p in held(assembly, acting) if p.grantor.status == MemberStatus.ACTIVE]
+    member whose proxy they accepted. One query."""
+    proxies = db.session.scalars(
+        sa.select(Proxy)
+        .where(
+            Proxy.assembly_id == assembly.id,
+            sa.or_(
+                sa.and_(
+                    Proxy.grantor_id == acting.id,
+                    Proxy.state.in_([ProxyState.PENDING, ProxyState.ACCEPTED]),
+                ),
+                sa.and_(Proxy.holder_id == acting.id, Proxy.state == ProxyState.ACCEPTED),
+            ),
+        )
+        .order_by(Proxy.id)
+    ).all()
+    gave = any(p.grantor_id == acting.id and p.state == ProxyState.ACCEPTED for p in proxies)
+    out = [acting] if acting.status == MemberStatus.ACTIVE and not gave else []
+    out += [
+        p.grantor
+        for p in proxies
+        if p.holder_id == acting.id and p.grantor.status == MemberStatus.ACTIVE
+    ]
     return out
 
 
@@ -714,10 +731,12 @@ def cast(
     :raise ServiceError: outside the window, for a member one does not represent, twice,
         with an unknown choice or too many candidates. Nothing is stored then.
     """
-    db.session.execute(
-        sa.select(Resolution.id).where(Resolution.id == resolution.id).with_for_update(read=True)
+    # The resolution's state, read under a share lock that a close waits for (and taken as
+    # the loaded value, not as a change to write).
+    state = db.session.scalar(
+        sa.select(Resolution.state).where(Resolution.id == resolution.id).with_for_update(read=True)
     )
-    db.session.refresh(resolution)
+    set_committed_value(resolution, "state", state)
     assembly = resolution.assembly
     if not window_open(resolution):
         raise ServiceError(_l("Voting on this resolution is not open."))

@@ -504,6 +504,7 @@ def vote(assembly_id: int, resolution_id: int):
             receipt = services.cast(
                 resolution, me, voter, choice=request.form.get("choice"), approvals=approvals
             )
+            voter_id = voter.id
             db.session.commit()
         except ServiceError as refused:
             db.session.rollback()
@@ -514,10 +515,10 @@ def vote(assembly_id: int, resolution_id: int):
             flash(_("This vote has been cast already."), "error")
             status = 409
         else:
-            session.setdefault("receipts", []).append([resolution.id, voter.id, receipt])
+            session.setdefault("receipts", []).append([resolution_id, voter_id, receipt])
             session.modified = True
             return see_other(
-                url_for("assembly.vote", assembly_id=assembly.id, resolution_id=resolution.id)
+                url_for("assembly.vote", assembly_id=assembly_id, resolution_id=resolution_id)
             )
     receipts = [r for r in session.get("receipts", []) if r[0] == resolution.id]
     if receipts:
