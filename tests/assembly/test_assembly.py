@@ -282,3 +282,38 @@ def test_the_statute_change_needs_three_quarters_and_certification_closes_the_as
     assert db.session.get(type(w.assembly), w.assembly.id).state == AssemblyState.CERTIFIED
     minutes = _text(client.get(url + "/minutes"))
     assert "Results certified by Cha Chair" in minutes and "Article 12" in minutes
+
+
+def test_voting_outside_the_window_is_refused(client, auth, convened):
+    w = convened
+    w.assembly.advance_voting_from = utcnow() + timedelta(hours=2)  # not yet
+    db.session.commit()
+    auth.login_as(w.member)
+    url = f"/assemblies/{w.assembly.id}/resolutions/{w.ordinary.id}/vote"
+    assert "Voting on this resolution is not open." in _text(client.get(url))
+    early = client.post(url, data={"voter": str(w.member.id), "choice": "for"})
+    assert early.status_code == 422
+    assert "Voting on this resolution is not open." in _text(early)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+
+
+def test_the_published_ballots_recount_to_the_published_result(client, auth, convened):
+    w = convened
+    people = [factories.member(w.colleges[c], w.offices["BXL"]) for c in "AABBC"]
+    for person, choice in zip(people, ["for", "against", "for", "abstain", "for"], strict=True):
+        services.cast(w.ordinary, person, person, choice=choice)
+    w.assembly.starts_at = utcnow() - timedelta(minutes=5)
+    services.open_resolution(w.ordinary, w.chair)
+    services.close_resolution(w.ordinary, w.chair)
+    db.session.commit()
+    auth.login_as(w.member)
+    base = f"/assemblies/{w.assembly.id}/resolutions/{w.ordinary.id}"
+    published = json.loads(client.get(base + "/results.json").get_data(as_text=True))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(base + "/ballots.csv").get_data(as_text=True)))
+    )
+    counted: dict = {}
+    for row in rows:
+        per = counted.setdefault(row["college"], {"for": 0, "against": 0, "abstain": 0})
+        per[row["choice"]] += int(row["weight"])
+    assert {c["college"]: c["ballots"] for c in published["colleges"]} == counted
