@@ -43,7 +43,7 @@ KINDS = [
     ),
     (
         "assembly.results",
-        _l("The results of “%(title)s” are published."),
+        _l("The result of the vote on “%(title)s” is published."),
         _assembly_url,
     ),
 ]

@@ -991,6 +991,10 @@ def close_resolution(resolution: Resolution, actor: Member) -> dict:
             else RecommendationState.NOT_ADOPTED
         )
         move_recommendation(resolution.recommendation, target, actor, resolution_id=resolution.id)
+    voters = sa.select(AssemblyParticipation.voter_id).where(
+        AssemblyParticipation.resolution_id == resolution.id
+    )
+    notify(voters, "assembly.results", resolution.assembly, title=resolution.title)
     audit.record(
         "assembly.resolution_closed",
         resolution.assembly,
