@@ -110,28 +110,71 @@ def quorum_rule(resolution: Resolution) -> tuple[QuorumBasis, Decimal | None]:
     return a.quorum_basis, a.quorum_fraction
 
 
-def _check_rules(values: dict) -> None:
-    scheme = values.get("scheme")
-    if scheme == Scheme.COLLEGE_WEIGHTED:
-        weights = {k: Decimal(str(v)) for k, v in (values.get("college_weights") or {}).items()}
-        if (
-            not weights
-            or any(w < 0 or w > 1 for w in weights.values())
-            or sum(weights.values()) <= 0
-        ):
-            raise ServiceError(
-                _l("Give each college a weight between 0 and 1, with some weight in all."),
-                "college_weights",
-            )
-    if scheme == Scheme.PER_SHARE_CAPPED:
-        cap = values.get("share_cap")
-        if cap is None or not Decimal(0) < Decimal(cap) <= 1:
-            raise ServiceError(_l("Give the cap as a fraction between 0 and 1."), "share_cap")
-    fraction = values.get("quorum_fraction")
-    if fraction is not None and not Decimal(0) < Decimal(fraction) <= 1:
-        raise ServiceError(_l("Give the quorum as a fraction between 0 and 1."), "quorum_fraction")
-    if int(values.get("proxy_cap", 1)) < 0 or int(values.get("proxy_cap", 1)) > 20:
+def _fraction_value(value, field: str, message) -> Decimal | None:
+    """A fraction as typed: finite, kept to four decimals (what the database stores)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise ServiceError(message, field) from None
+    if not number.is_finite():
+        raise ServiceError(message, field)
+    number = number.quantize(Decimal("0.0001"))
+    if not Decimal(0) <= number <= 1:
+        raise ServiceError(message, field)
+    return number
+
+
+def _check_rules(values: dict) -> dict:
+    """The rules, checked and normalised; refused with the field at fault."""
+    out = dict(values)
+    for key, enum in (
+        ("scheme", Scheme),
+        ("empty_college", EmptyCollege),
+        ("quorum_basis", QuorumBasis),
+    ):
+        try:
+            out[key] = enum(values[key])
+        except (KeyError, ValueError):
+            raise ServiceError(_l("Choose one of the options in the list."), key) from None
+    values = out
+    weights_message = _l(
+        "Give each member category a weight between 0 and 1, with some weight in all."
+    )
+    if values.get("scheme") == Scheme.COLLEGE_WEIGHTED:
+        colleges = {str(c) for c in db.session.scalars(sa.select(College.id))}
+        given = values.get("college_weights") or {}
+        if set(given) != colleges:
+            raise ServiceError(weights_message, "college_weights")
+        weights = {
+            k: _fraction_value(v, "college_weights", weights_message) for k, v in given.items()
+        }
+        if any(w is None for w in weights.values()) or sum(weights.values()) <= 0:
+            raise ServiceError(weights_message, "college_weights")
+        out["college_weights"] = {k: str(w) for k, w in weights.items()}
+    else:  # kept for a later switch to weighting; only sound values
+        kept = {}
+        for k, v in (values.get("college_weights") or {}).items():
+            try:
+                kept[k] = str(_fraction_value(v, "college_weights", weights_message))
+            except ServiceError:
+                continue
+        out["college_weights"] = {k: v for k, v in kept.items() if v != "None"}
+    cap_message = _l("Give the cap as a fraction between 0 and 1.")
+    cap = _fraction_value(values.get("share_cap"), "share_cap", cap_message)
+    if values.get("scheme") == Scheme.PER_SHARE_CAPPED and not cap:
+        raise ServiceError(cap_message, "share_cap")
+    out["share_cap"] = cap
+    quorum_message = _l("Give the quorum as a fraction between 0 and 1.")
+    fraction = _fraction_value(values.get("quorum_fraction"), "quorum_fraction", quorum_message)
+    if fraction is not None and fraction <= 0:
+        raise ServiceError(quorum_message, "quorum_fraction")
+    out["quorum_fraction"] = fraction
+    proxy_cap = values.get("proxy_cap", 1)
+    if proxy_cap is None or not 0 <= int(proxy_cap) <= 20:
         raise ServiceError(_l("Between %(min)s and %(max)s.", min=0, max=20), "proxy_cap")
+    return out
 
 
 # -- the assembly ---------------------------------------------------------------------------
@@ -180,7 +223,7 @@ def create_assembly(actor: Member, **values) -> Assembly:
     """An assembly in draft, with the co-operative's default rules unless given."""
     merged = {**default_rules(), **{k: v for k, v in values.items() if k in RULES}}
     _check_dates(values)
-    _check_rules(merged)
+    merged = _check_rules(merged)
     assembly = Assembly(
         created_by_id=actor.id,
         **{k: values[k] for k in FIELDS if k in values},
@@ -196,13 +239,15 @@ def update_assembly(assembly: Assembly, actor: Member, **values) -> None:
     """Change the assembly's details; its rules only until the first ballot."""
     if assembly.state == AssemblyState.CERTIFIED:
         raise ServiceError(_l("This assembly is certified: nothing changes any more."))
-    changes_rules = any(
-        k in values and values[k] != getattr(assembly, k) for k in RULES if k != "college_weights"
-    ) or ("college_weights" in values and values["college_weights"] != assembly.college_weights)
-    if changes_rules and has_ballots(assembly):
-        raise ServiceError(_l("Members have voted: the rules can no longer change."))
+    checked = _check_rules({**{k: getattr(assembly, k) for k in RULES}, **values})
+    values = {**values, **{k: checked[k] for k in RULES if k in values}}
+    frozen = (*RULES, "second_convocation", "advance_voting_from")
+    changes = [k for k in frozen if k in values and values[k] != getattr(assembly, k)]
+    if changes and has_ballots(assembly):
+        raise ServiceError(
+            _l("Members have voted: the rules, the convocation and the voting dates are fixed.")
+        )
     _check_dates({**{k: getattr(assembly, k) for k in FIELDS}, **values})
-    _check_rules({**{k: getattr(assembly, k) for k in RULES}, **values})
     for k, v in values.items():
         if k in FIELDS or k in RULES:
             setattr(assembly, k, v)
@@ -379,7 +424,7 @@ def convene(assembly: Assembly, actor: Member) -> int:
             )
     assembly.state = AssemblyState.CONVENED
     assembly.convened_at = utcnow()
-    active = sa.select(Member.id).where(Member.status == MemberStatus.ACTIVE)
+    active = sa.select(Member.id).where(eligible())
     count = notify(
         active,
         "assembly.convened",
@@ -463,6 +508,8 @@ def appoint_proxy(assembly: Assembly, grantor: Member, holder: Member | None) ->
             ),
             "email",
         )
+    if held(assembly, grantor):
+        raise ServiceError(_l("You vote for others at this assembly: you cannot give your proxy."))
     proxy = Proxy(assembly_id=assembly.id, grantor_id=grantor.id, holder_id=holder.id)
     db.session.add(proxy)
     db.session.flush()
@@ -496,6 +543,8 @@ def accept_proxy(proxy: Proxy, holder: Member) -> None:
     _refuse_unless_convened(assembly)
     _refuse_after_deadline(assembly)
     lock_row(Member, holder.id)  # two acceptances at once: the cap still holds
+    if voted_in(assembly, proxy.grantor):
+        raise ServiceError(_l("This member has voted already: there is nothing left to vote for."))
     if live_proxy(assembly, holder) is not None:
         raise ServiceError(_l("You have given your own proxy: you cannot hold another's."))
     if len(held(assembly, holder)) >= assembly.proxy_cap:
@@ -586,6 +635,15 @@ def check_in(
     return present
 
 
+def eligible():
+    """Members who take part in assemblies: active, and not only invited experts."""
+    from sip.members.models import Role, RoleGrant
+
+    expert = sa.exists().where(RoleGrant.member_id == Member.id, RoleGrant.role == Role.EXPERT)
+    other = sa.exists().where(RoleGrant.member_id == Member.id, RoleGrant.role != Role.EXPERT)
+    return sa.and_(Member.status == MemberStatus.ACTIVE, sa.or_(~expert, other))
+
+
 def _taking_part(assembly: Assembly):
     """Ids of the members present or represented: checked in, represented by a holder who
     is present, or who voted (in advance, or through their proxy)."""
@@ -612,12 +670,12 @@ def turnout(assembly: Assembly) -> dict:
     member_id = next(iter(part.c))
     rows = db.session.execute(
         sa.select(Member.college_id, sa.func.count(), sa.func.sum(Member.shares))
-        .where(Member.id.in_(sa.select(member_id)))
+        .where(Member.id.in_(sa.select(member_id)), eligible())
         .group_by(Member.college_id)
     ).all()
     totals = db.session.execute(
         sa.select(Member.college_id, sa.func.count(), sa.func.sum(Member.shares))
-        .where(Member.status == MemberStatus.ACTIVE)
+        .where(eligible())
         .group_by(Member.college_id)
     ).all()
     colleges = {c.id: c for c in db.session.scalars(sa.select(College).order_by(College.position))}
@@ -897,39 +955,50 @@ def _election_result(resolution: Resolution, rule: rules.Rules, colleges) -> dic
     from sip.board import rules as board_rules
 
     of = Ballot.resolution_id == resolution.id
-    ballots = dict(
-        db.session.execute(
-            sa.select(Ballot.college_id, sa.func.sum(Ballot.weight))
-            .where(of)
-            .group_by(Ballot.college_id)
-        ).all()
+    cap, over = None, sa.literal(False)
+    if rule.scheme == Scheme.PER_SHARE_CAPPED:
+        total = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(of)
+        )
+        cap = rules.share_cap(rule, int(total))
+        if cap is not None:
+            over = Ballot.weight * cap.denominator > cap.numerator
+
+    def weight(under, capped_ballots) -> Fraction:
+        return Fraction(int(under or 0)) + (cap * int(capped_ballots or 0) if cap else 0)
+
+    summed = (
+        sa.func.sum(sa.case((over, 0), else_=Ballot.weight)),
+        sa.func.sum(sa.case((over, 1), else_=0)),
     )
-    counts = dict(
-        db.session.execute(
-            sa.select(Ballot.college_id, sa.func.count()).where(of).group_by(Ballot.college_id)
-        ).all()
-    )
+    per_college = db.session.execute(
+        sa.select(Ballot.college_id, sa.func.count(), *summed).where(of).group_by(Ballot.college_id)
+    ).all()
+    counts = {k: n for k, n, _u, _c in per_college}
+    ballots = {k: weight(u, c) for k, _n, u, c in per_college}
     rows = db.session.execute(
-        sa.select(BallotApproval.candidate_id, Ballot.college_id, sa.func.sum(Ballot.weight))
+        sa.select(BallotApproval.candidate_id, Ballot.college_id, *summed)
         .join(Ballot, Ballot.id == BallotApproval.ballot_id)
         .where(of)
         .group_by(BallotApproval.candidate_id, Ballot.college_id)
     ).all()
     score: dict[int, Fraction] = {c.id: Fraction(0) for c in resolution.candidates}
     if rule.scheme == Scheme.COLLEGE_WEIGHTED:
-        weights = {
-            k: Fraction(Decimal(v)) for k, v in rule.college_weights.items() if ballots.get(k)
-        }
-        total = sum(weights.values(), Fraction(0))
-        for candidate, college, w in rows:
-            if college in weights and total:
-                score[candidate] += (
-                    weights[college] / total * Fraction(int(w), int(ballots[college]))
-                )
+        raw = {k: Fraction(Decimal(v)) for k, v in rule.college_weights.items()}
+        present = {k: w for k, w in raw.items() if ballots.get(k)}
+        # An empty college is left out, or keeps its weight and approves nobody.
+        base = present if rule.empty_college == EmptyCollege.RENORMALISE else raw
+        total = sum(base.values(), Fraction(0))
+        for candidate, college, u, c in rows:
+            if college in present and total:
+                score[candidate] += present[college] / total * (weight(u, c) / ballots[college])
     else:
-        for candidate, _college, w in rows:
-            score[candidate] += Fraction(int(w))
+        for candidate, _college, u, c in rows:
+            score[candidate] += weight(u, c)
+    quorum = quorum_of(resolution)
     result = rules.elect(score, resolution.seats or 0)
+    if not quorum["reached"] or not counts:  # no quorum, no ballot: nobody is elected
+        result = rules.Election(result.ranking, [], [])
     by_id = {c.id: c for c in resolution.candidates}
     elected = [by_id[i].member for i in result.elected]
     minimum = current_app.config.get("BOARD_GENDER_MIN_SHARE")
@@ -957,8 +1026,9 @@ def _election_result(resolution: Resolution, rule: rules.Rules, colleges) -> dic
             for i, v in result.ranking
         ],
         "gender_rule": {"below": [g for g, _share in balance.below]},
-        "quorum": quorum_of(resolution),
-        "outcome": Outcome.ELECTED.value,
+        "cap": _fraction(cap) if cap is not None else None,
+        "quorum": quorum,
+        "outcome": (Outcome.ELECTED if result.elected else Outcome.REJECTED).value,
     }
 
 
@@ -1012,8 +1082,11 @@ def _counted(result: dict) -> dict:
     out = {k: v for k, v in result.items() if k not in ("title", "quorum", "gender_rule")}
     if "candidates" in out:
         out["candidates"] = [{k: v for k, v in c.items() if k != "name"} for c in out["candidates"]]
-    if result.get("kind") != ResolutionKind.BOARD_ELECTION.value:
-        out.pop("outcome", None)
+    out.pop("outcome", None)  # follows from the counts and the quorum recorded at the close
+    if "candidates" in out:
+        out["candidates"] = [
+            {k: v for k, v in c.items() if k not in ("elected", "tied")} for c in out["candidates"]
+        ]
     return out
 
 

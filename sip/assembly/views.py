@@ -105,15 +105,7 @@ def _weights_from(form_data) -> dict:
 
 
 def _values(form) -> dict:
-    weights = _weights_from(request.form)
-    for value in weights.values():
-        try:
-            Decimal(value)
-        except (ArithmeticError, ValueError):
-            raise ServiceError(
-                _("Give each college a weight between 0 and 1, with some weight in all."),
-                "college_weights",
-            ) from None
+    weights = _weights_from(request.form)  # checked by the service
     return {
         "title": form.title.data,
         "kind": form.kind.data,
@@ -487,9 +479,11 @@ def vote(assembly_id: int, resolution_id: int):
     redirects to this page, which shows its receipt once (carried in the session cookie,
     never stored on the server).
 
-    :raise 404: for a resolution of another assembly.
+    :raise 404: for a resolution of another assembly, or of an assembly being prepared.
     """
     assembly = _assembly(assembly_id)
+    if assembly.state == AssemblyState.DRAFT and not allowed(P.MANAGE):
+        abort(404)
     resolution = _resolution(assembly_id, resolution_id)
     me = _me()
     status = 200
@@ -514,6 +508,13 @@ def vote(assembly_id: int, resolution_id: int):
             db.session.rollback()
             flash(_("This vote has been cast already."), "error")
             status = 409
+        except sa.exc.OperationalError:  # the database was too busy to take it in time
+            db.session.rollback()
+            flash(
+                _("Your vote could not be recorded: nothing was counted. Please try again."),
+                "error",
+            )
+            status = 503
         else:
             session.setdefault("receipts", []).append([resolution_id, voter_id, receipt])
             session.modified = True

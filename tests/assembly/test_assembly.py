@@ -111,9 +111,16 @@ def test_the_chair_prepares_and_convenes_and_every_member_is_told(client, auth, 
     )
     from sip.members.models import Member, MemberStatus
 
-    assert active == db.session.scalar(
-        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+    told = set(
+        db.session.scalars(
+            sa.select(Notification.member_id).where(Notification.kind == "assembly.convened")
+        )
     )
+    everyone = set(
+        db.session.scalars(sa.select(Member.id).where(Member.status == MemberStatus.ACTIVE))
+    )
+    # Every active member but the invited expert, who takes no part in assemblies.
+    assert active == len(told) and told == everyone - {w.expert.id}
     auth.logout()
     auth.login_as(w.member)
     page = _text(client.get(assembly_url))
