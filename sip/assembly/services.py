@@ -11,6 +11,7 @@ silently.
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -41,7 +42,7 @@ from sip.assembly.models import (
     ResolutionState,
 )
 from sip.assembly.rules import Choice, EmptyCollege, Majority, QuorumBasis, Scheme
-from sip.db import utcnow
+from sip.db import lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import College, Member, MemberStatus
@@ -535,8 +536,6 @@ def held(assembly: Assembly, holder: Member) -> list[Proxy]:
 
 def accept_proxy(proxy: Proxy, holder: Member) -> None:
     """The holder accepts, within the proxy cap."""
-    from sip.db import lock_row
-
     assembly = db.session.get(Assembly, proxy.assembly_id)
     if proxy.holder_id != holder.id or proxy.state != ProxyState.PENDING:
         raise ServiceError(_l("This proxy is not waiting for your answer."))
@@ -837,14 +836,23 @@ def cast(
 
 
 def voted(resolution: Resolution, member_ids) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(AssemblyParticipation.voter_id).where(
-                AssemblyParticipation.resolution_id == resolution.id,
-                AssemblyParticipation.voter_id.in_(list(member_ids)),
-            )
+    return voted_in_each(resolution.assembly, member_ids).get(resolution.id, set())
+
+
+def voted_in_each(assembly: Assembly, member_ids) -> dict[int, set[int]]:
+    """{resolution id: those of ``member_ids`` who voted on it}, in one query."""
+    rows = db.session.execute(
+        sa.select(AssemblyParticipation.resolution_id, AssemblyParticipation.voter_id)
+        .join(Resolution, Resolution.id == AssemblyParticipation.resolution_id)
+        .where(
+            Resolution.assembly_id == assembly.id,
+            AssemblyParticipation.voter_id.in_(list(member_ids)),
         )
     )
+    out: dict[int, set[int]] = {}
+    for resolution_id, voter_id in rows:
+        out.setdefault(resolution_id, set()).add(voter_id)
+    return out
 
 
 def open_resolution(resolution: Resolution, actor: Member) -> None:
@@ -866,6 +874,37 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+@dataclass(frozen=True)
+class _Weights:
+    """Summing ballot weights exactly, with the share cap applied to each ballot: SQL sums
+    the weights under the cap and counts the ballots over it, in whole numbers on every
+    database; ``value`` adds the capped ones back as exact fractions."""
+
+    cap: Fraction | None
+    sums: tuple
+
+    def value(self, under, capped_ballots) -> Fraction:
+        extra = self.cap * int(capped_ballots or 0) if self.cap else 0
+        return Fraction(int(under or 0)) + extra
+
+
+def _weights(rule: rules.Rules, *where) -> _Weights:
+    cap, over = None, sa.literal(False)
+    if rule.scheme == Scheme.PER_SHARE_CAPPED:
+        total = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(*where)
+        )
+        cap = rules.share_cap(rule, int(total))
+        if cap is not None:
+            # weight > cap, in whole numbers: weight × denominator > numerator.
+            over = Ballot.weight * cap.denominator > cap.numerator
+    sums = (
+        sa.func.sum(sa.case((over, 0), else_=Ballot.weight)),
+        sa.func.sum(sa.case((over, 1), else_=0)),
+    )
+    return _Weights(cap, sums)
+
+
 def compute_result(resolution: Resolution) -> dict:
     """The result from the ballots, with SQL aggregates per college and choice (and per
     candidate for an election); ``rules`` decides. The same function serves the close and
@@ -876,35 +915,19 @@ def compute_result(resolution: Resolution) -> dict:
     if resolution.kind == ResolutionKind.BOARD_ELECTION:
         return _election_result(resolution, rule, colleges)
     counted = [Choice.FOR, Choice.AGAINST] + ([Choice.ABSTAIN] if rule.abstentions_count else [])
-    cap = None
-    over = sa.literal(False)
-    if rule.scheme == Scheme.PER_SHARE_CAPPED:
-        total = db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(
-                of, Ballot.choice.in_(counted)
-            )
-        )
-        cap = rules.share_cap(rule, int(total))
-        if cap is not None:
-            # weight > cap, in whole numbers: weight × denominator > numerator.
-            over = Ballot.weight * cap.denominator > cap.numerator
-    # Whole numbers only, exact on every database: the weights under the cap, and how many
-    # ballots weigh the cap.
+    summing = _weights(rule, of, Ballot.choice.in_(counted))
+    cap = summing.cap
     rows = db.session.execute(
-        sa.select(
-            Ballot.college_id,
-            Ballot.choice,
-            sa.func.count(),
-            sa.func.sum(sa.case((over, 0), else_=Ballot.weight)),
-            sa.func.sum(sa.case((over, 1), else_=0)),
-        )
+        sa.select(Ballot.college_id, Ballot.choice, sa.func.count(), *summing.sums)
         .where(of)
         .group_by(Ballot.college_id, Ballot.choice)
     ).all()
     counts: dict[int, dict[Choice, tuple[int, Fraction]]] = {}
     for college_id, choice, n, under, capped_ballots in rows:
-        weight = Fraction(int(under or 0)) + (cap * int(capped_ballots or 0) if cap else 0)
-        counts.setdefault(college_id, {})[Choice(choice)] = (n, weight)
+        counts.setdefault(college_id, {})[Choice(choice)] = (
+            n,
+            summing.value(under, capped_ballots),
+        )
     tally = rules.tally(rule, counts)
     quorum = quorum_of(resolution)
     adopted = tally.majority_reached and quorum["reached"]
@@ -955,22 +978,8 @@ def _election_result(resolution: Resolution, rule: rules.Rules, colleges) -> dic
     from sip.board import rules as board_rules
 
     of = Ballot.resolution_id == resolution.id
-    cap, over = None, sa.literal(False)
-    if rule.scheme == Scheme.PER_SHARE_CAPPED:
-        total = db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Ballot.weight), 0)).where(of)
-        )
-        cap = rules.share_cap(rule, int(total))
-        if cap is not None:
-            over = Ballot.weight * cap.denominator > cap.numerator
-
-    def weight(under, capped_ballots) -> Fraction:
-        return Fraction(int(under or 0)) + (cap * int(capped_ballots or 0) if cap else 0)
-
-    summed = (
-        sa.func.sum(sa.case((over, 0), else_=Ballot.weight)),
-        sa.func.sum(sa.case((over, 1), else_=0)),
-    )
+    summing = _weights(rule, of)
+    cap, summed, weight = summing.cap, summing.sums, summing.value
     per_college = db.session.execute(
         sa.select(Ballot.college_id, sa.func.count(), *summed).where(of).group_by(Ballot.college_id)
     ).all()
@@ -1041,9 +1050,7 @@ def close_resolution(resolution: Resolution, actor: Member) -> dict:
     from sip.working_groups.models import RecommendationState
     from sip.working_groups.services import move_recommendation
 
-    db.session.execute(
-        sa.select(Resolution.id).where(Resolution.id == resolution.id).with_for_update()
-    )
+    lock_row(Resolution, resolution.id)
     db.session.refresh(resolution)
     if resolution.state == ResolutionState.CLOSED:
         raise ServiceError(_l("This resolution is closed already."))

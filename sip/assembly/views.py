@@ -223,7 +223,8 @@ def _page(assembly: Assembly, status: int = 200, **forms):
         )
     ).all()
     voters = services.may_vote_for(assembly, me)
-    done = {r.id: services.voted(r, [v.id for v in voters]) for r in assembly.resolutions}
+    voted = services.voted_in_each(assembly, [v.id for v in voters])
+    done = {r.id: voted.get(r.id, set()) for r in assembly.resolutions}
     resolution_form = forms.get("resolution_form") or ResolutionForm(formdata=None)
     resolution_form.set_choices(
         services.agenda_recommendations(),

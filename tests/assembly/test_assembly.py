@@ -324,3 +324,31 @@ def test_the_published_ballots_recount_to_the_published_result(client, auth, con
         per = counted.setdefault(row["college"], {"for": 0, "against": 0, "abstain": 0})
         per[row["choice"]] += int(row["weight"])
     assert {c["college"]: c["ballots"] for c in published["colleges"]} == counted
+
+
+def test_the_assembly_page_takes_as_many_queries_for_a_long_agenda(
+    client, auth, world, count_queries
+):
+    w = world
+
+    def page_queries(resolutions: int) -> int:
+        assembly = services.create_assembly(
+            w.chair,
+            title=f"Agenda of {resolutions}",
+            kind="ordinary",
+            starts_at=utcnow() + timedelta(days=1),
+            convocation_on=local_today() - timedelta(days=20),
+            advance_voting_from=utcnow() - timedelta(hours=1),
+        )
+        for i in range(resolutions):
+            services.add_resolution(
+                assembly, w.chair, kind=ResolutionKind.ORDINARY, title=f"R{i}", text="Text."
+            )
+        services.convene(assembly, w.chair)
+        db.session.commit()
+        with count_queries() as statements:
+            assert client.get(f"/assemblies/{assembly.id}").status_code == 200
+        return len(statements)
+
+    auth.login_as(w.member)
+    assert page_queries(2) == page_queries(8)
