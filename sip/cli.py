@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app sip demo``, ``create-admin`` and ``assembly recount``."""
+"""Command-line tools: ``flask --app sip demo``, ``create-admin``, ``assembly recount``,
+``send-mail`` and ``rq-worker``."""
 
 import click
 import sqlalchemy as sa
@@ -12,6 +13,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(assembly_group)
+    from sip.notifications.cli import rq_worker_command, send_mail_command
+
+    app.cli.add_command(send_mail_command)
+    app.cli.add_command(rq_worker_command)
 
 
 @click.group("assembly")

@@ -89,11 +89,15 @@ def _sqlite_begin(conn):
     """SQLite has one writer. A request that changes something takes the write lock at its
     first statement (BEGIN IMMEDIATE, waiting up to busy_timeout for the current writer):
     a transaction that read first and wrote later would fail at once ("database is locked")
-    when another wrote in between. Pages that only read begin as readers, side by side."""
+    when another wrote in between. Pages that only read begin as readers, side by side.
+    Outside a request, ``session.connection(execution_options={"sqlite_begin_immediate":
+    True})`` asks for the same (the mail outbox's claim)."""
     if conn.dialect.name == "sqlite":
         from flask import has_request_context, request
 
-        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        writes = conn.get_execution_options().get("sqlite_begin_immediate") or (
+            has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        )
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 

@@ -1,38 +1,101 @@
-"""Outgoing mail: SMTP when configured, the log in development, a list in tests.
+"""Outgoing mail: building multipart messages and handing them to the configured backend.
 
-Messages are rendered in the recipient's language.
+Nothing is sent from here directly: ``send_template`` and ``send`` put the message in the
+outbox (``sip.notifications.outbox``), which sends it once the transaction commits, retries
+it with back-off, and never sends it twice. ``transport`` is the last step, called by the
+outbox: SMTP when configured, the log in development, a list in tests.
 """
 
+import email.policy
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
 
 log = logging.getLogger("sip.mail")
 
+#: Header lines up to RFC 5322's 998 characters: a long unsubscribe link stays one plain
+#: line (folded at 78, Python would encode it, and mail clients would not read it).
+POLICY = email.policy.default.clone(max_line_length=998)
+
 
 def outbox() -> list[EmailMessage]:
-    """Messages kept by the ``memory`` backend (tests)."""
+    """Messages delivered by the ``memory`` backend (tests)."""
     return current_app.extensions.setdefault("sip_outbox", [])
 
 
-def send_template(to: str, language: str, template: str, **context) -> EmailMessage:
-    """Render ``templates/<template>.txt`` (first line: subject) in ``language`` and send it."""
+def send_template(to: str, language: str, template: str, member_id: int | None = None, **context):
+    """Render ``templates/<template>.txt`` (first line: subject) and its HTML twin
+    ``<template>.html`` if there is one (else the text, escaped) in ``language``, and queue
+    it in the outbox. Returns the outbox row."""
     with force_locale(language):
         text = render_template(f"{template}.txt", **context)
-    subject, _, body = text.partition("\n")
-    return send(to, subject.strip(), body.strip() + "\n")
+        subject, _, body = text.partition("\n")
+        body = body.strip() + "\n"
+        try:
+            html = render_template(f"{template}.html", subject=subject.strip(), **context)
+        except TemplateNotFound:
+            html = render_template(
+                "mail/text.html", subject=subject.strip(), body=text_to_html(body)
+            )
+    from sip.notifications.outbox import queue_message
+
+    return queue_message(to, language, subject.strip(), body, html, member_id=member_id)
 
 
-def send(to: str, subject: str, body: str) -> EmailMessage:
+def send(to: str, subject: str, body: str, language: str = "en"):
+    """Queue a plain message (the HTML part is the text, escaped)."""
+    from sip.notifications.outbox import queue_message
+
+    with force_locale(language):
+        html = render_template("mail/text.html", subject=subject, body=text_to_html(body))
+    return queue_message(to, language, subject, body, html)
+
+
+_LINK = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+def text_to_html(text: str) -> Markup:
+    """Plain text as HTML paragraphs, escaped, with its web addresses as links."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = str(escape(block))
+        linked = _LINK.sub(r'<a href="\1">\1</a>', escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return Markup("\n".join(paragraphs))  # noqa: S704 - every piece was escaped above
+
+
+def build(
+    to: str, subject: str, text: str, html: str, list_unsubscribe: str | None = None
+) -> EmailMessage:
+    """A multipart/alternative message: the plain text, then the HTML."""
     cfg = current_app.config
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = cfg["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever the text
-    msg.set_content(body)
+    msg["Message-ID"] = make_msgid(domain=_domain(cfg["MAIL_DEFAULT_SENDER"]))
+    if list_unsubscribe:
+        msg["List-Unsubscribe"] = f"<{list_unsubscribe}>"
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def _domain(sender: str) -> str:
+    match = re.search(r"@([^>\s]+)", sender)
+    return match.group(1) if match else "sip.invalid"
+
+
+def transport(msg: EmailMessage) -> None:
+    """Hand one message to the backend (``MAIL_BACKEND``); raises when it is refused."""
+    cfg = current_app.config
     backend = cfg["MAIL_BACKEND"]
     if backend == "memory":
         outbox().append(msg)
@@ -45,5 +108,7 @@ def send(to: str, subject: str, body: str) -> EmailMessage:
                 smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
             smtp.send_message(msg)
     else:
-        log.warning("mail to %s: %s\n%s", to, subject, body)
-    return msg
+        text = msg.get_body(("plain",))
+        log.warning(
+            "mail to %s: %s\n%s", msg["To"], msg["Subject"], text.get_content() if text else ""
+        )

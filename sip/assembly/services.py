@@ -46,6 +46,7 @@ from sip.db import lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import College, Member, MemberStatus
+from sip.notifications.schedule import once
 from sip.notifications.services import notify
 
 #: The majority each kind of resolution needs.
@@ -433,6 +434,9 @@ def convene(assembly: Assembly, actor: Member) -> int:
         title=assembly.title,
         starts_at=assembly.starts_at.isoformat(),
     )
+    if assembly.advance_voting_from is not None and assembly.advance_voting_from <= utcnow():
+        # Voting is open already: the convocation says so; no separate announcement.
+        once(f"assembly.voting_opened:{assembly.id}")
     audit.record("assembly.convened", assembly, actor=actor, notified=count)
     return count
 
@@ -865,6 +869,94 @@ def open_resolution(resolution: Resolution, actor: Member) -> None:
         raise ServiceError(_l("Resolutions open during the assembly."))
     resolution.state, resolution.opened_at = ResolutionState.OPEN, utcnow()
     audit.record("assembly.resolution_opened", assembly, actor=actor, resolution_id=resolution.id)
+    not_voted = ~sa.exists().where(
+        AssemblyParticipation.resolution_id == resolution.id,
+        AssemblyParticipation.voter_id == Member.id,
+    )
+    notify(
+        sa.select(Member.id).where(_voting_themselves(assembly), not_voted),
+        "assembly.resolution_opened",
+        resolution,
+        title=resolution.title,
+    )
+
+
+# -- timed notifications (run by ``flask --app sip send-mail``, each once) ------------------
+
+
+def _voting_themselves(assembly: Assembly):
+    """Members who vote themselves at this assembly: eligible, and no accepted proxy given."""
+    gave_proxy = sa.exists().where(
+        Proxy.assembly_id == assembly.id,
+        Proxy.grantor_id == Member.id,
+        Proxy.state == ProxyState.ACCEPTED,
+    )
+    return sa.and_(eligible(), ~gave_proxy)
+
+
+def _advance_voting_open(now: datetime):
+    return sa.select(Assembly).where(
+        Assembly.state == AssemblyState.CONVENED,
+        Assembly.advance_voting_from.is_not(None),
+        Assembly.advance_voting_from <= now,
+        Assembly.starts_at > now,
+    )
+
+
+def announce_advance_voting(now: datetime) -> int:
+    """Tell the members who vote themselves that advance voting has opened, once per
+    assembly (not when it was open already at the convocation, which says so)."""
+    made = 0
+    for assembly in db.session.scalars(_advance_voting_open(now)).all():
+        if not once(f"assembly.voting_opened:{assembly.id}"):
+            continue
+        made += notify(
+            sa.select(Member.id).where(_voting_themselves(assembly)),
+            "assembly.voting_opened",
+            assembly,
+            title=assembly.title,
+            until=assembly.starts_at.isoformat(),
+        )
+    return made
+
+
+def remind_before_close(now: datetime) -> int:
+    """``ASSEMBLY_CLOSING_REMINDER_HOURS`` before advance voting closes (the assembly's
+    start), remind the members who vote themselves and have not voted on every resolution
+    still open to advance votes; once per assembly."""
+    hours = timedelta(hours=float(current_app.config["ASSEMBLY_CLOSING_REMINDER_HOURS"]))
+    made = 0
+    for assembly in db.session.scalars(
+        _advance_voting_open(now).where(Assembly.starts_at <= now + hours)
+    ).all():
+        if not once(f"assembly.closing_soon:{assembly.id}"):
+            continue
+        voted_on_it = (
+            sa.select(AssemblyParticipation.voter_id)
+            .where(
+                AssemblyParticipation.resolution_id == Resolution.id,
+                AssemblyParticipation.voter_id == Member.id,
+            )
+            .correlate(Resolution, Member)
+        )
+        missing = (
+            sa.select(Resolution.id)
+            .where(
+                Resolution.assembly_id == assembly.id,
+                Resolution.state == ResolutionState.PENDING,
+                ~sa.exists(voted_on_it),
+            )
+            .correlate(Member)
+            .exists()
+        )
+        made += notify(
+            sa.select(Member.id).where(_voting_themselves(assembly), missing),
+            "assembly.closing_soon",
+            assembly,
+            title=assembly.title,
+            until=assembly.starts_at.isoformat(),
+        )
+    return made
 
 
 # -- the tally ------------------------------------------------------------------------------

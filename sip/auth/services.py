@@ -15,6 +15,7 @@ from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members import services as members
 from sip.members.models import Member, MemberStatus
+from sip.notifications.outbox import absolute
 
 _RESET_SALT = "sip.password-reset"
 _DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
@@ -81,10 +82,16 @@ def request_reset(email: str) -> None:
     member = members.find_by_email(email)
     if member is None or member.status in (MemberStatus.REJECTED, MemberStatus.SUSPENDED):
         return
-    link = url_for("auth.reset_password", token=reset_token(member), _external=True)
+    link = absolute(url_for("auth.reset_password", token=reset_token(member)))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     mail.send_template(
-        member.email, member.language, "auth/mail_reset", member=member, link=link, minutes=minutes
+        member.email,
+        member.language,
+        "auth/mail_reset",
+        member_id=member.id,
+        member=member,
+        link=link,
+        minutes=minutes,
     )
     audit.record("auth.password_reset_requested", member, actor=None)
 

@@ -34,5 +34,7 @@ def register_kinds() -> None:
             _l("The board voted on your group's recommendation “%(title)s”: %(outcome)s."),
             _url,
             _shown,
+            label=_l("The board's decision on my group's recommendation"),
+            group="board",
         )
     )

@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from sip.notifications import services as notifications
+from sip.notifications.models import Channel
 
 
 def _post_url(n) -> str:
@@ -28,6 +29,15 @@ def _until(params: dict) -> dict:
     return params
 
 
+def _titled(params: dict) -> dict:
+    """The thread's title also as ``title``, for the mail subjects' wording."""
+    return {**params, "title": params.get("thread", "")}
+
+
+def _suspended(params: dict) -> dict:
+    return _titled(_until(params))
+
+
 KINDS = [
     ("forum.new_thread", _l("%(author)s started a thread: “%(thread)s”."), _post_url, None),
     ("forum.reply", _l("%(author)s replied in “%(thread)s”."), _post_url, None),
@@ -41,7 +51,7 @@ KINDS = [
         "forum.rejected",
         _l("A moderator rejected your post in “%(thread)s”. Reason: %(reason)s"),
         _post_url,
-        None,
+        _titled,
     ),
     (
         "forum.hidden",
@@ -77,11 +87,41 @@ KINDS = [
         "forum.suspended",
         _l("You may not post in the forum until %(until)s. Reason: %(reason)s"),
         _forum_url,
-        _until,
+        _suspended,
     ),
 ]
+
+#: What a member chooses about on the preferences page.
+LABELS = {
+    "forum.new_thread": _l("A new thread in a category I follow"),
+    "forum.reply": _l("A reply in a thread I follow"),
+    "forum.approved": _l("A moderator published my post"),
+    "forum.rejected": _l("A moderator rejected my post"),
+    "forum.hidden": _l("A moderator hid my post"),
+    "forum.hidden_by_flags": _l("My post is hidden after flags"),
+    "forum.restored": _l("My post is shown again"),
+    "forum.moved": _l("A moderator moved my thread"),
+    "forum.locked": _l("A moderator locked my thread"),
+    "forum.suspended": _l("I may not post for a while"),
+}
+
+#: A rejected post and a suspension are also mailed unless the member says otherwise.
+EMAILED = {
+    "forum.rejected": _l("Your post in “%(title)s” was not published"),
+    "forum.suspended": _l("You may not post in the forum for a while"),
+}
 
 
 def register_kinds() -> None:
     for name, message, url, shown in KINDS:
-        notifications.register(notifications.Kind(name, message, url, shown))
+        notifications.register(
+            notifications.Kind(
+                name,
+                message,
+                url,
+                shown,
+                label=LABELS[name],
+                default=Channel.EMAIL if name in EMAILED else Channel.IN_APP,
+                subject=EMAILED.get(name),
+            )
+        )

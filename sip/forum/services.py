@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from sip import audit, mail
+from sip import audit
 from sip.db import lock_row as lock
 from sip.db import utcnow
 from sip.errors import ServiceError
@@ -442,16 +442,8 @@ def reject_post(post: Post, actor: Member, reason: str) -> None:
         post.thread.status = ThreadStatus.REJECTED
     db.session.flush()
     audit.record("forum.post_rejected", post, actor=actor, reason=reason)
+    # By email too, unless the author chose otherwise (the kind's default channel).
     notifications.notify([post.author_id], "forum.rejected", post, reason=reason, **_about(post))
-    author = post.author
-    mail.send_template(
-        author.email,
-        author.language,
-        "forum/mail_rejected",
-        member=author,
-        thread=post.thread,
-        reason=reason,
-    )
 
 
 def hide_post(post: Post, actor: Member, reason: str) -> None:
@@ -578,19 +570,13 @@ def suspend_member(member: Member, actor: Member, *, days: int, reason: str) -> 
     db.session.add(suspension)
     db.session.flush()
     audit.record("forum.member_suspended", member, actor=actor, days=days, reason=reason)
+    # By email too, unless the member chose otherwise (the kind's default channel).
     notifications.notify(
         [member.id],
         "forum.suspended",
         suspension,
         reason=reason,
         until=suspension.ends_at.isoformat(),
-    )
-    mail.send_template(
-        member.email,
-        member.language,
-        "forum/mail_suspended",
-        member=member,
-        suspension=suspension,
     )
     return suspension
 

@@ -1,19 +1,45 @@
-"""Creating and reading notifications. Kinds register their message and link here.
+"""Creating and reading notifications, and each member's choice of channel per kind.
 
-Fan-out to many members is one ``INSERT ... SELECT`` (a category followed by thousands).
-Issue 8 adds preferences per kind and email delivery on top of this.
+Kinds register their message, link and default channel here. Fan-out to many members is
+one ``INSERT ... SELECT`` joined with the preferences (a category followed by thousands):
+members who chose ``none`` get nothing, and those who chose ``email`` also get a row in
+the mail outbox (a second ``INSERT ... SELECT``), sent after the request commits.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from sip.db import utcnow
+from sip.errors import ServiceError
 from sip.extensions import db
-from sip.notifications.models import Notification
+from sip.members.models import Member
+from sip.notifications.models import (
+    Channel,
+    MailKind,
+    MailMessage,
+    MailStatus,
+    Notification,
+    NotificationPreference,
+)
+
+#: Sections of the preferences page, in this order; a kind's group is its name's prefix
+#: unless it says otherwise. Groups not listed here come last, under their own name.
+GROUPS = {
+    "group": _l("Working groups and meetings"),
+    "survey": _l("Questionnaires"),
+    "forum": _l("Forum"),
+    "board": _l("Board"),
+    "assembly": _l("General assemblies"),
+    "action": _l("Actions"),
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +51,26 @@ class Kind:
     url: Callable[[Notification], str]
     #: params -> params as shown (dates formatted in the reader's language and time zone).
     shown: Callable[[dict], dict] | None = None
+    #: What a member chooses about on the preferences page ("A reply in a thread I follow").
+    #: None: the message with its placeholders left out.
+    label: LazyString | str | None = None
+    #: The section of the preferences page (a key of ``GROUPS``); None: the name's prefix.
+    group: str | None = None
+    #: The channel of members who did not choose one.
+    default: Channel = Channel.IN_APP
+    #: An email's subject, with the message's placeholders; None: the message itself.
+    subject: LazyString | str | None = None
+
+    @property
+    def section(self) -> str:
+        return self.group or self.name.partition(".")[0]
+
+    @property
+    def title(self) -> str:
+        """The label on the preferences page."""
+        if self.label is not None:
+            return str(self.label)
+        return re.sub(r"%\(\w+\)[sd]", "…", str(self.message)).strip()
 
 
 _KINDS: dict[str, Kind] = {}
@@ -34,17 +80,58 @@ def register(kind: Kind) -> None:
     _KINDS[kind.name] = kind
 
 
+def kind_of(name: str) -> Kind | None:
+    return _KINDS.get(name)
+
+
+def kinds() -> list[Kind]:
+    return list(_KINDS.values())
+
+
+def sections() -> list[tuple[str, list[Kind]]]:
+    """The registered kinds by section of the preferences page, each section's kinds in
+    the order they were registered."""
+    order = list(GROUPS)
+    by_section: dict[str, list[Kind]] = {}
+    for kind in _KINDS.values():
+        by_section.setdefault(kind.section, []).append(kind)
+    keys = sorted(by_section, key=lambda s: (order.index(s) if s in order else len(order), s))
+    return [
+        (str(GROUPS.get(key, key.replace("_", " ").capitalize())), by_section[key]) for key in keys
+    ]
+
+
+def _params(notification: Notification) -> dict:
+    kind = _KINDS.get(notification.kind)
+    params = dict(notification.params or {})
+    if kind is not None and kind.shown is not None:
+        params = kind.shown(params)
+    return params
+
+
+def _fill(text, params: dict) -> str:
+    try:
+        return str(text) % params
+    except (KeyError, TypeError, ValueError):
+        return str(text)
+
+
 def message(notification: Notification) -> str:
     kind = _KINDS.get(notification.kind)
     if kind is None:
         return notification.kind
-    params = dict(notification.params or {})
-    if kind.shown is not None:
-        params = kind.shown(params)
-    try:
-        return str(kind.message) % params
-    except (KeyError, TypeError, ValueError):
-        return str(kind.message)
+    return _fill(kind.message, _params(notification))
+
+
+def subject(notification: Notification) -> str:
+    """An email's subject: the kind's subject, else its message; one line, not too long."""
+    kind = _KINDS.get(notification.kind)
+    if kind is None or kind.subject is None:
+        text = message(notification)
+    else:
+        text = _fill(kind.subject, _params(notification))
+    text = " ".join(text.split())
+    return text if len(text) <= 150 else text[:149].rstrip() + "…"
 
 
 def url(notification: Notification) -> str | None:
@@ -52,39 +139,103 @@ def url(notification: Notification) -> str | None:
     return kind.url(notification) if kind else None
 
 
+# -- notifying ------------------------------------------------------------------------------
+
+
 def notify(member_ids, kind: str, subject: Any = None, **params: Any) -> int:
-    """Notify each member of ``member_ids`` (ids, or a select of ids); return how many rows."""
+    """Notify each member of ``member_ids`` (ids, or a select of ids) by the channel they
+    chose for ``kind``; return how many notifications were made.
+
+    Two statements whatever the number of members: the notifications (``INSERT ... SELECT``
+    joined with the preferences, leaving out ``none``), then one outbox row for each of
+    them that goes by email. The emails leave once the transaction commits.
+    """
     subject_type = getattr(subject, "__tablename__", None)
     subject_id = getattr(subject, "id", None)
     now = utcnow()
+    registered = _KINDS.get(kind)
+    default = registered.default if registered is not None else Channel.IN_APP
     if isinstance(member_ids, sa.Select):
         ids = member_ids.subquery()
         column = next(iter(ids.c))
-        insert = sa.insert(Notification).from_select(
-            ["member_id", "kind", "subject_type", "subject_id", "params", "created_at"],
+    else:
+        wanted = [int(i) for i in dict.fromkeys(member_ids)]
+        if not wanted:
+            return 0
+        ids = sa.select(Member.id).where(Member.id.in_(wanted)).subquery()
+        column = ids.c.id
+    recipients = sa.select(column.label("member_id")).distinct().subquery()
+    pref = NotificationPreference
+    channel = sa.func.coalesce(pref.channel, sa.literal(default.value, pref.channel.type))
+    table = Notification.__table__
+    insert = sa.insert(Notification).from_select(
+        ["member_id", "kind", "subject_type", "subject_id", "params", "channel", "created_at"],
+        sa.select(
+            recipients.c.member_id,
+            sa.literal(kind),
+            sa.literal(subject_type, sa.String),
+            sa.literal(subject_id, sa.Integer),
+            sa.literal(params, table.c.params.type),
+            channel,
+            sa.literal(now, table.c.created_at.type),
+        )
+        .select_from(recipients)
+        .outerjoin(pref, sa.and_(pref.member_id == recipients.c.member_id, pref.kind == kind))
+        .where(channel != Channel.NONE.value),
+    )
+    # Core, keeping the driver's row count (SQLAlchemy keeps it for INSERT only if asked).
+    result = db.session.connection().execute(insert.execution_options(preserve_rowcount=True))
+    count = max(result.rowcount, 0)
+    if count:
+        _queue_emails(kind, subject_type, subject_id, now)
+    return count
+
+
+def _queue_emails(kind: str, subject_type, subject_id, created_at) -> None:
+    """One outbox row for each notification just made (same kind, subject and instant)
+    whose channel is ``email``; rendered and sent later (``sip.notifications.outbox``)."""
+    from sip.notifications import outbox
+
+    n = Notification
+    same_subject = [
+        n.subject_type.is_(None) if subject_type is None else n.subject_type == subject_type,
+        n.subject_id.is_(None) if subject_id is None else n.subject_id == subject_id,
+    ]
+    table = MailMessage.__table__
+    when = sa.literal(created_at, table.c.created_at.type)
+    insert = (
+        sa.insert(MailMessage)
+        .from_select(
+            [
+                "kind",
+                "member_id",
+                "notification_id",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "created_at",
+                "last_error",
+            ],
             sa.select(
-                column,
-                sa.literal(kind),
-                sa.literal(subject_type, sa.String),
-                sa.literal(subject_id, sa.Integer),
-                sa.literal(params, Notification.__table__.c.params.type),
-                sa.literal(now, Notification.__table__.c.created_at.type),
+                sa.literal(MailKind.NOTIFICATION.value, table.c.kind.type),
+                n.member_id,
+                n.id,
+                sa.literal(MailStatus.QUEUED.value, table.c.status.type),
+                sa.literal(0),
+                when,
+                when,
+                sa.literal(""),
+            ).where(
+                n.kind == kind,
+                n.created_at == created_at,
+                n.channel == Channel.EMAIL,
+                *same_subject,
+                ~sa.exists().where(MailMessage.notification_id == n.id),
             ),
         )
-        return db.session.execute(insert).rowcount or 0
-    rows = [
-        Notification(
-            member_id=member_id,
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            params=params,
-            created_at=now,
-        )
-        for member_id in dict.fromkeys(member_ids)
-    ]
-    db.session.add_all(rows)
-    return len(rows)
+        .returning(MailMessage.id)
+    )
+    outbox.after_commit_send(db.session.scalars(insert).all())
 
 
 def unread_count(member) -> int:
@@ -107,3 +258,129 @@ def mark_all_read(member) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount or 0
+
+
+# -- preferences ----------------------------------------------------------------------------
+
+
+def channels(member_id: int) -> dict[str, Channel]:
+    """The member's channel for every registered kind (their choice, else the default)."""
+    chosen = dict(
+        db.session.execute(
+            sa.select(NotificationPreference.kind, NotificationPreference.channel).where(
+                NotificationPreference.member_id == member_id
+            )
+        ).all()
+    )
+    return {k.name: Channel(chosen.get(k.name, k.default)) for k in _KINDS.values()}
+
+
+def _channel(value: str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise ServiceError(
+            _l("“%(value)s” is not a way to be notified. Nothing was changed.", value=value[:40])
+        ) from None
+
+
+def save_preferences(member_id: int, choices: dict[str, str]) -> int:
+    """Set the member's channel per kind; return how many changed.
+
+    Every kind and channel is checked before anything is written: one unknown and nothing
+    changes. A choice equal to the kind's default removes the member's row, so that they
+    follow the default; an unchanged choice writes nothing.
+    """
+    checked: dict[str, Channel] = {}
+    for name, value in choices.items():
+        if name not in _KINDS:
+            raise ServiceError(
+                _l(
+                    "“%(kind)s” is not a kind of notification. Nothing was changed.",
+                    kind=name[:40],
+                )
+            )
+        checked[name] = _channel(value)
+    current = channels(member_id)
+    changed = 0
+    for name, channel in checked.items():
+        if current[name] == channel:
+            continue
+        _set(member_id, name, channel)
+        changed += 1
+    return changed
+
+
+def _set(member_id: int, kind: str, channel: Channel) -> None:
+    row = db.session.get(NotificationPreference, (member_id, kind))
+    if channel == _KINDS[kind].default:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(NotificationPreference(member_id=member_id, kind=kind, channel=channel))
+    else:
+        row.channel, row.updated_at = channel, utcnow()
+    db.session.flush()
+
+
+# -- unsubscribing from an email ------------------------------------------------------------
+
+_UNSUBSCRIBE_SALT = "sip.notifications.unsubscribe"
+#: The kind an unsubscribe link of a daily digest names: every kind in the digest.
+DIGEST = "digest"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(member_id: int, kind: str) -> str:
+    """A signed link for one member and one kind (or ``DIGEST``): no login needed."""
+    return _serializer().dumps({"m": member_id, "k": kind})
+
+
+def read_unsubscribe_token(token: str) -> tuple[Member, str]:
+    """The member and kind a link is for.
+
+    :raise ServiceError: when it is expired (``NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE``),
+        tampered with, or names a member or kind that no longer exists.
+    """
+    max_age = current_app.config["NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE"]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ServiceError(
+            _l(
+                "This unsubscribe link has expired. Log in and choose how you are notified "
+                "on the notification settings page."
+            )
+        ) from None
+    except BadSignature:
+        raise ServiceError(
+            _l(
+                "This unsubscribe link is not valid: it may have been cut or changed. Log in "
+                "and choose how you are notified on the notification settings page."
+            )
+        ) from None
+    member_id = data.get("m") if isinstance(data, dict) else None
+    kind = data.get("k") if isinstance(data, dict) else None
+    member = db.session.get(Member, member_id) if isinstance(member_id, int) else None
+    if member is None or not isinstance(kind, str) or (kind != DIGEST and kind not in _KINDS):
+        raise ServiceError(_l("This unsubscribe link is no longer valid."))
+    return member, kind
+
+
+def unsubscribe(token: str) -> list[str]:
+    """Stop the emails a link is about: its kind (or every kind in the daily digest) goes
+    to ``in_app``, so that the notifications still reach the centre. Returns the kinds
+    changed (none when they were not sent by email already)."""
+    member, kind = read_unsubscribe_token(token)
+    current = channels(member.id)
+    mailed = (Channel.EMAIL, Channel.DIGEST)
+    if kind == DIGEST:
+        names = [name for name, channel in current.items() if channel == Channel.DIGEST]
+    else:
+        names = [kind] if current[kind] in mailed else []
+    for name in names:
+        _set(member.id, name, Channel.IN_APP)
+    return names

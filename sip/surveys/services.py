@@ -6,10 +6,11 @@ Answering: once per member (the participation's primary key), only while open an
 the audience, every answer checked by ``sip.surveys.rules``.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
@@ -17,6 +18,8 @@ from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import Member, MemberStatus
+from sip.notifications.schedule import once
+from sip.notifications.services import notify
 from sip.surveys import rules
 from sip.surveys.models import (
     Answer,
@@ -188,6 +191,36 @@ def publish(survey: Survey, actor: Member) -> None:
         survey.opens_at = survey.published_at
     db.session.flush()
     audit.record("survey.published", survey, actor=actor)
+    still_open = survey.closes_at is None or survey.closes_at > survey.published_at
+    if survey.opens_at <= survey.published_at and still_open:
+        _announce(survey, except_id=actor.id)
+
+
+def _announce(survey: Survey, except_id: int | None = None) -> int:
+    """Tell its audience that the questionnaire is open, once (a marker per questionnaire)."""
+    if not once(f"survey.opened:{survey.id}"):
+        return 0
+    audience = _audience(survey).subquery()
+    ids = sa.select(audience.c.id)
+    if except_id is not None:
+        ids = ids.where(audience.c.id != except_id)
+    return notify(ids, "survey.opened", survey, title=survey.title)
+
+
+def announce_openings(now: datetime) -> int:
+    """Questionnaires published to open on a later date: announced when they open (by
+    ``send-mail``), unless that was more than ``NOTIFICATIONS_LATE_HOURS`` ago or they are
+    closed already."""
+    late = timedelta(hours=float(current_app.config["NOTIFICATIONS_LATE_HOURS"]))
+    opened = db.session.scalars(
+        sa.select(Survey).where(
+            Survey.state == SurveyState.PUBLISHED,
+            Survey.opens_at <= now,
+            Survey.opens_at > now - late,
+            sa.or_(Survey.closes_at.is_(None), Survey.closes_at > now),
+        )
+    ).all()
+    return sum(_announce(survey) for survey in opened)
 
 
 # -- answering ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import Member, MemberStatus, Office, Role
+from sip.notifications.services import notify
 from sip.working_groups.models import (
     COMPOSED_STATES,
     EDITABLE_STATES,
@@ -219,6 +220,9 @@ def accept_request(membership: GroupMembership, actor: Member) -> None:
         member_id=membership.member_id,
         role=membership.role,
     )
+    notify(
+        [membership.member_id], "group.join_accepted", membership.group, group=membership.group.name
+    )
 
 
 def decline_request(membership: GroupMembership, actor: Member, reason: str) -> None:
@@ -236,6 +240,13 @@ def decline_request(membership: GroupMembership, actor: Member, reason: str) -> 
         membership.group,
         actor=actor,
         member_id=membership.member_id,
+        reason=reason,
+    )
+    notify(
+        [membership.member_id],
+        "group.join_declined",
+        membership.group,
+        group=membership.group.name,
         reason=reason,
     )
 
@@ -362,14 +373,66 @@ def schedule_meeting(
         title=title,
         starts_at=starts_at.isoformat(),
     )
+    if meeting.ends_at > utcnow():
+        _tell_about_meeting(meeting, actor, "group.meeting_scheduled")
     return meeting
 
 
+#: What members are told again about when it changes.
+MEETING_NOTICE_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url")
+
+
 def update_meeting(meeting: Meeting, actor: Member, **values) -> None:
+    """Change a meeting; its group's members (or the office's, for a small talk) and those
+    registered are told when its title, time, place or link changed and it is still ahead."""
     _check_meeting(values["starts_at"], values["ends_at"], values["place"], values["online_url"])
+    before = {key: getattr(meeting, key) for key in MEETING_NOTICE_FIELDS}
     for key, value in values.items():
         setattr(meeting, key, value)
     audit.record("meeting.updated", meeting, actor=actor, starts_at=values["starts_at"].isoformat())
+    changed = any(getattr(meeting, key) != before[key] for key in MEETING_NOTICE_FIELDS)
+    if changed and meeting.ends_at > utcnow():
+        _tell_about_meeting(meeting, actor, "group.meeting_changed", registered=True)
+
+
+def _tell_about_meeting(meeting: Meeting, actor: Member, kind: str, registered: bool = False):
+    """Notify the group's members, or the active members of the small talk's office (and,
+    if ``registered``, whoever registered), except the organiser who made the change."""
+    if meeting.group_id is not None:
+        audience = sa.select(GroupMembership.member_id).where(
+            GroupMembership.group_id == meeting.group_id,
+            GroupMembership.status == MembershipStatus.ACCEPTED,
+            GroupMembership.member_id != actor.id,
+        )
+    else:
+        audience = sa.select(Member.id).where(
+            Member.office_id == meeting.office_id,
+            Member.status == MemberStatus.ACTIVE,
+            Member.id != actor.id,
+        )
+    if registered:
+        audience = sa.union(
+            audience,
+            sa.select(MeetingRegistration.member_id).where(
+                MeetingRegistration.meeting_id == meeting.id,
+                MeetingRegistration.member_id != actor.id,
+            ),
+        )
+        audience = sa.select(audience.subquery().c[0])
+    office = meeting.office
+    notify(
+        audience,
+        kind,
+        meeting,
+        title=meeting.title,
+        starts=meeting.starts_at.isoformat(),
+        group=meeting.group.name if meeting.group is not None else None,
+        office=(
+            {"en": office.name_en, "fr": office.name_fr, "nl": office.name_nl}
+            if office is not None
+            else None
+        ),
+    )
 
 
 def register(meeting: Meeting, member: Member) -> None:

@@ -202,7 +202,7 @@ def test_rejecting_with_a_reason_tells_the_author_in_the_app_and_by_mail(client,
     [note] = _notifications(w.author, "forum.rejected")
     assert note.params["reason"] == reason
     [message] = [m for m in _mails_to(w.author) if "Waiting thread" in m["Subject"]]
-    assert reason in message.get_content()
+    assert reason in message.get_body(("plain",)).get_content()
     [entry] = _audit("forum.post_rejected", post.id)
     assert entry.actor_id == w.forum_moderator.id
     _switch(auth, w.author)
@@ -484,7 +484,7 @@ def test_suspended_member_is_told_why_in_the_app_and_by_mail(client, auth, forum
     [note] = _notifications(w.member, "forum.suspended")
     assert note.params["reason"] == REASON
     [message] = _mails_to(w.member)
-    assert REASON in message.get_content()
+    assert REASON in message.get_body(("plain",)).get_content()
     [entry] = _audit("forum.member_suspended", w.member.id)
     assert entry.actor_id == w.forum_moderator.id
 
