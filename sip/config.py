@@ -44,6 +44,33 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "SIP <no-reply@sip.invalid>"
+#: Where the links in emails point: scheme, host and any path prefix, e.g.
+#: "https://sip.example.coop". Set it in production (SIP_BASE_URL): unset, links use the host
+#: of the request that queued the mail (a forged Host header would change them), and
+#: "http://localhost:5000" outside a request (send-mail, the RQ worker).
+BASE_URL = None
+#: Every email goes to the outbox (table mail_message) first. Without a job queue, a request
+#: sends at most this many of its own messages right after it commits; the rest, and retries,
+#: wait for `flask --app sip send-mail`. 0: leave everything to send-mail.
+MAIL_INLINE_MAX = 20
+#: Messages claimed by a sender at a time (and ids per RQ job).
+MAIL_BATCH_SIZE = 50
+#: Seconds to wait after the 1st, 2nd, ... failed attempt; after the last one the message is
+#: "failed" (so len + 1 attempts in all): 1 min, 5 min, 30 min, 2 h, 6 h.
+MAIL_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
+#: Redis for the mail job queue (RQ), e.g. "redis://127.0.0.1:6379/0" (SIP_REDIS_URL). Set:
+#: requests enqueue their messages and `flask --app sip rq-worker` sends them. Unset: inline.
+REDIS_URL = None
+RQ_QUEUE = "sip-mail"
+
+#: Notifications (issue "Notifications"): daily digests are queued by send-mail once a day,
+#: from this hour (local time, BABEL_DEFAULT_TIMEZONE).
+NOTIFICATIONS_DIGEST_HOUR = 7
+#: The unsubscribe link in each email works without logging in for this many seconds.
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = 60 * 24 * 3600
+#: A questionnaire opening on a later date is announced by send-mail when it opens, if it
+#: runs within this many hours of the opening (no stale announcement after a long outage).
+NOTIFICATIONS_LATE_HOURS = 24
 
 #: Number of reverse proxies in front of the app (X-Forwarded-For is trusted that deep).
 TRUSTED_PROXIES = 0
@@ -77,6 +104,9 @@ FORUM_QUEUE_PER_PAGE = 25
 #: Longest posting suspension a moderator may give, in days.
 FORUM_MAX_SUSPENSION_DAYS = 365
 NOTIFICATIONS_PER_PAGE = 25
+#: A published thread cited by a submitted (public) recommendation is readable by anyone,
+#: read-only: an action can be followed back to the debate it comes from.
+FORUM_PUBLIC_CITED_THREADS = True
 
 #: Questionnaires (issue "Questionnaires"): a breakdown or filter of results with fewer
 #: responses than this is withheld, so that a small category or office does not reveal who
@@ -95,6 +125,11 @@ BOARD_CHAIR_CASTING_VOTE = False
 BOARD_GENDER_MIN_SHARE = "0.4"
 #: Staff representatives who attend board meetings as observers, without a vote.
 BOARD_OBSERVERS = 2
+
+#: Actions (issue "Adopted actions"): actions and each cycle's dashboard are public, readable
+#: without an account; set to False to show them to members only.
+ACTIONS_PUBLIC = True
+ACTIONS_PER_PAGE = 25
 
 #: General assemblies (issue "General assembly"): the co-operative's default rules, which each
 #: assembly may change. Smart Belgium: one member, one vote.
@@ -115,3 +150,6 @@ ASSEMBLY_STATUTE_QUORUM_FRACTION = "0.5"
 ASSEMBLY_PROXY_CAP = 1
 #: Members are convened at least this many days before (a shorter notice is warned about).
 ASSEMBLY_NOTICE_DAYS = 15
+#: Members who have not voted on everything are reminded this many hours before advance
+#: voting closes (when the assembly starts), once, by send-mail.
+ASSEMBLY_CLOSING_REMINDER_HOURS = 24

@@ -218,6 +218,10 @@ def load_demo() -> dict[str, int]:
     from sip.assembly.demo import load as load_assemblies
 
     created.update(load_assemblies(named, generated))
+
+    from sip.actions.demo import load as load_actions
+
+    created.update(load_actions(named))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created

@@ -27,6 +27,7 @@ FEATURES = (
     "forum",
     "surveys",
     "assembly",
+    "actions",
     "notifications",
     "admin",
 )
@@ -39,6 +40,8 @@ def init_extensions(app: Flask) -> None:
 
     # Import every model so that metadata (and Alembic) sees all tables.
     from sip import audit  # noqa: F401
+    from sip.actions import models as _action_models  # noqa: F401
+    from sip.actions import notifications as action_notifications
     from sip.assembly import models as _assembly_models  # noqa: F401
     from sip.assembly import notifications as assembly_notifications
     from sip.board import models as _board_models  # noqa: F401
@@ -49,10 +52,13 @@ def init_extensions(app: Flask) -> None:
     from sip.forum import notifications as forum_notifications
     from sip.members import models as _member_models
     from sip.notifications import models as _notification_models  # noqa: F401
+    from sip.notifications import outbox
     from sip.surveys import evidence as survey_evidence
     from sip.surveys import models as _survey_models  # noqa: F401
+    from sip.surveys import notifications as survey_notifications
     from sip.working_groups import evidence as wg_evidence
     from sip.working_groups import models as _group_models  # noqa: F401
+    from sip.working_groups import notifications as group_notifications
 
     wg_evidence.register_kinds()
     forum_evidence.register_kinds()
@@ -60,6 +66,9 @@ def init_extensions(app: Flask) -> None:
     survey_evidence.register_kinds()
     board_notifications.register_kinds()
     assembly_notifications.register_kinds()
+    group_notifications.register_kinds()
+    survey_notifications.register_kinds()
+    action_notifications.register_kinds()
 
     db.init_app(app)
     migrate.init_app(
@@ -72,6 +81,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    outbox.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -156,7 +166,10 @@ def register_template_helpers(app: Flask) -> None:
 
         return unread_count(current_user) if current_user.is_authenticated else 0
 
+    from sip.actions.models import ACTION_STATUS_LABELS
+
     app.jinja_env.globals.update(
+        action_status_labels=ACTION_STATUS_LABELS,
         unread_notifications=unread_notifications,
         is_board_member=is_board_member,
         topic_status_labels=TOPIC_STATUS_LABELS,

@@ -510,3 +510,92 @@ def build_surveys(w) -> None:
     )
     w.survey_option = heard.choices[0]
     surveys.publish(w.survey, w.moderator)
+
+
+# -- actions ------------------------------------------------------------------------------
+
+
+def build_actions(w) -> None:
+    """Add to a ``full_world``: the submitted recommendation, citing the public group's
+    thread, amended by the board, adopted by an assembly of the cycle; an action for it owned
+    by the group member, and one owned by a team, late."""
+    from datetime import timedelta
+
+    from sip.actions import services as actions
+    from sip.assembly import services as ga
+    from sip.assembly.models import ResolutionKind
+    from sip.board import services as board
+    from sip.board.models import DecisionKind
+    from sip.board.rules import Choice
+    from sip.db import local_today
+    from sip.working_groups.models import RecommendationState
+    from sip.working_groups.services import cite_evidence_unchecked
+
+    w.cited = cite_evidence_unchecked(w.submitted, w.moderator2, "thread", w.public_thread.id)
+    w.decision = board.decide(
+        w.submitted,
+        w.board_meeting,
+        w.board,
+        kind=DecisionKind.AMEND,
+        motivation="Publish the fund's rules too.",
+        votes={w.board.id: Choice.FOR, w.board2.id: Choice.FOR},
+        title="Mutual fund, public",
+        text="Keep the guarantee fund and publish its rules.",
+    )
+    now = utcnow()
+    w.cycle_assembly = ga.create_assembly(
+        w.chair,
+        title="Assembly of the cycle",
+        kind="ordinary",
+        starts_at=now + timedelta(hours=1),
+        convocation_on=local_today() - timedelta(days=20),
+    )
+    w.cycle_assembly.cycle_id = w.cycle.id
+    w.adopted = ga.add_resolution(
+        w.cycle_assembly, w.chair, kind=ResolutionKind.RECOMMENDATION, recommendation=w.submitted
+    )
+    ga.convene(w.cycle_assembly, w.chair)
+    assert w.submitted.state == RecommendationState.ON_AGENDA
+    w.cycle_assembly.starts_at = now - timedelta(minutes=5)
+    ga.check_in(w.cycle_assembly, w.member)
+    ga.open_resolution(w.adopted, w.chair)
+    for voter in (w.board, w.board2, w.member):
+        ga.cast(w.adopted, voter, voter, choice="for")
+    ga.cast(w.adopted, w.group_member, w.group_member, choice="against")
+    ga.close_resolution(w.adopted, w.chair)
+    assert w.submitted.state == RecommendationState.ADOPTED
+    w.action = actions.create_action(
+        w.adopted,
+        w.board,
+        title="Publish the fund's rules",
+        description="On the **website**.",
+        owner_email=w.group_member.email,
+        due_on=local_today() + timedelta(days=30),
+    )
+    w.late_action = actions.create_action(
+        w.adopted,
+        w.admin,
+        title="Yearly report of the fund",
+        owner_team="Finance department",
+        due_on=local_today(),
+    )
+    w.late_action.due_on = local_today() - timedelta(days=1)
+    db.session.flush()
+
+
+def simple_action(w) -> None:
+    """An action for the adopted ordinary resolution of ``build_assemblies``, owned by the
+    member (the role table's owner)."""
+    from datetime import timedelta
+
+    from sip.actions import services as actions
+    from sip.db import local_today
+
+    w.action = actions.create_action(
+        w.closed_resolution,
+        w.admin,
+        title="Carry it out",
+        owner_email=w.member.email,
+        due_on=local_today() + timedelta(days=10),
+    )
+    db.session.flush()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests import factories
+
 ROLES = (
     "anonymous",
     "member",
@@ -52,6 +54,8 @@ ADMIN = frozenset({"admin"})
 MEMBER_AREA = LOGGED_IN - {"expert"}
 BOARD = frozenset({"board"})
 ASSEMBLY = frozenset({"admin", "chair"})
+#: Who creates and edits actions: admins and members holding a board seat.
+ACTION_MANAGERS = frozenset({"admin", "board"})
 GROUP_MANAGERS = frozenset({"moderator", "admin"})  # the group's moderator, and admins
 IN_GROUP = frozenset({"group_member", "board", "moderator", "expert"})
 CONTRIBUTORS = IN_GROUP | {"admin"}
@@ -845,7 +849,7 @@ ROUTES = [
         "assembly.results",
         "GET",
         "/assemblies/{live_assembly}/resolutions/{closed_resolution}/results",
-        MEMBER_AREA,
+        EVERYONE,
     ),
     # Nobody, admins included, sees a result before the close.
     Route(
@@ -858,7 +862,7 @@ ROUTES = [
         "assembly.results_json",
         "GET",
         "/assemblies/{live_assembly}/resolutions/{closed_resolution}/results.json",
-        MEMBER_AREA,
+        EVERYONE,
     ),
     Route(
         "assembly.results_json",
@@ -870,9 +874,62 @@ ROUTES = [
         "assembly.ballots_csv",
         "GET",
         "/assemblies/{live_assembly}/resolutions/{closed_resolution}/ballots.csv",
-        MEMBER_AREA,
+        EVERYONE,
     ),
     Route("assembly.minutes", "GET", "/assemblies/{live_assembly}/minutes", MEMBER_AREA),
+    # actions and the cycle's dashboard: public; the board and admins manage, owners report
+    Route("actions.index", "GET", "/actions/", EVERYONE),
+    Route("actions.action", "GET", "/actions/{action}", EVERYONE),
+    Route("actions.new", "GET", "/actions/resolutions/{closed_resolution}/new", ACTION_MANAGERS),
+    # Rejected: no action follows it (nobody may create one).
+    Route(
+        "actions.new",
+        "GET",
+        "/actions/resolutions/{open_resolution}/new",
+        ACTION_MANAGERS,
+        404,
+    ),
+    Route(
+        "actions.new",
+        "POST",
+        "/actions/resolutions/{closed_resolution}/new",
+        ACTION_MANAGERS,
+        303,
+        {"title": "Train the offices", "owner_team": "Training", "due_on": "{due}"},
+    ),
+    Route("actions.edit", "GET", "/actions/{action}/edit", ACTION_MANAGERS),
+    Route(
+        "actions.edit",
+        "POST",
+        "/actions/{action}/edit",
+        ACTION_MANAGERS,
+        303,
+        {"title": "Renamed", "owner_team": "Training", "due_on": "{due}"},
+    ),
+    # The member owns the action: they report on it too.
+    Route(
+        "actions.report",
+        "POST",
+        "/actions/{action}/updates",
+        ACTION_MANAGERS | {"member"},
+        303,
+        {"body": "Started."},
+    ),
+    Route("actions.follow", "POST", "/actions/{action}/follow", MEMBER_AREA, 303),
+    Route("actions.unfollow", "POST", "/actions/{action}/unfollow", MEMBER_AREA, 303),
+    Route("actions.cycle_dashboard", "GET", "/actions/cycles/{cycle}", EVERYONE),
+    Route("actions.dashboard_json", "GET", "/actions/cycles/{cycle}/dashboard.json", EVERYONE),
+    Route("actions.dashboard_csv", "GET", "/actions/cycles/{cycle}/dashboard.csv", EVERYONE),
+    Route("actions.actions_csv", "GET", "/actions/cycles/{cycle}/actions.csv", EVERYONE),
+    # No public recommendation cites this thread: members only, and a 404 for the others.
+    Route(
+        "actions.trace",
+        "GET",
+        "/actions/trace/thread/{thread}",
+        MEMBER_AREA,
+        refused=404,
+        anonymous=404,
+    ),
     # notifications: each member their own
     Route("notifications.index", "GET", "/notifications/", LOGGED_IN),
     Route("notifications.read_all", "POST", "/notifications/read", LOGGED_IN, 303),
@@ -883,6 +940,23 @@ ROUTES = [
         frozenset({"member"}),
         303,
         refused=404,
+    ),
+    Route("notifications.preferences", "GET", "/notifications/preferences", LOGGED_IN),
+    Route(
+        "notifications.preferences",
+        "POST",
+        "/notifications/preferences",
+        LOGGED_IN,
+        303,
+        {"channel-forum.reply": "digest"},
+    ),
+    # The link of an email works logged out (a signed token); a bad one is refused for all.
+    Route("notifications.unsubscribe", "GET", "/notifications/unsubscribe/{unsubscribe}", EVERYONE),
+    Route(
+        "notifications.unsubscribe", "POST", "/notifications/unsubscribe/{unsubscribe}", EVERYONE
+    ),
+    Route(
+        "notifications.unsubscribe", "GET", "/notifications/unsubscribe/not-a-token", EVERYONE, 400
     ),
     # questionnaires: members answer; results after answering, organisers always
     Route("surveys.index", "GET", "/surveys/", LOGGED_IN),
@@ -997,6 +1071,7 @@ def _ids(world) -> dict[str, int]:
     from datetime import timedelta
 
     from sip.db import local_today
+    from sip.notifications.services import unsubscribe_token
 
     return {
         "cycle": world.cycle.id,
@@ -1040,6 +1115,7 @@ def _ids(world) -> dict[str, int]:
         "group_pending": world.group_pending.id,
         "suspension": world.suspension.id,
         "notification": world.notification.id,
+        "unsubscribe": unsubscribe_token(world.member.id, "forum.reply"),
         "survey": world.survey.id,
         "survey_question": world.survey_question.id,
         "survey_option": world.survey_option.id,
@@ -1062,6 +1138,8 @@ def _ids(world) -> dict[str, int]:
         "closed_resolution": world.closed_resolution.id,
         "done_assembly": world.done_assembly.id,
         "filled_seat": world.users_seats.seats[0].id,
+        "action": getattr(getattr(world, "action", None), "id", 0),
+        "due": (local_today() + timedelta(days=30)).isoformat(),
     }
 
 
@@ -1069,6 +1147,8 @@ def _ids(world) -> dict[str, int]:
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.url}")
 def test_role_gets_expected_status(client, auth, full_world, route: Route, role: str):
     world = full_world
+    if "{action}" in route.url:
+        factories.simple_action(world)
     ids = {k: str(v) for k, v in _ids(world).items()}
     if role != "anonymous":
         auth.login_as(getattr(world, role))

@@ -227,10 +227,24 @@ def test_demo_has_a_certified_2016_assembly_that_recounts_and_an_open_2026_one(a
     ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot))
     votes = db.session.scalar(sa.select(sa.func.count()).select_from(AssemblyParticipation))
     assert ballots == votes
+    # Adopted, and since then carried out by actions (in progress or done).
     adopted = db.session.scalars(
-        sa.select(Recommendation).where(Recommendation.state == RecommendationState.ADOPTED)
+        sa.select(Recommendation.state).where(
+            Recommendation.state.in_(
+                [
+                    RecommendationState.ADOPTED,
+                    RecommendationState.IN_PROGRESS,
+                    RecommendationState.DONE,
+                ]
+            )
+        )
     ).all()
     assert len(adopted) == 4
+    assert set(adopted) == {
+        RecommendationState.ADOPTED,
+        RecommendationState.IN_PROGRESS,
+        RecommendationState.DONE,
+    }
     new = db.session.scalar(sa.select(Assembly).where(Assembly.title == "General assembly 2026"))
     member = db.session.scalar(sa.select(Member).where(Member.email == "member@example.org"))
     assert new.state == AssemblyState.CONVENED

@@ -1,7 +1,8 @@
 """Who does what at a general assembly.
 
 - Members (not invited experts) see assemblies, their agenda, documents and, once a
-  resolution is closed, its result, ballots and receipts; they appoint and hold proxies,
+  resolution is closed, its result, ballots and receipts (published results are public:
+  visitors without an account read them too); they appoint and hold proxies,
   check in and vote (the services check the windows and whom they represent).
 - The admin and assembly chairs prepare assemblies, convene, record attendance, open and
   close resolutions and certify. Nobody sees a result before its resolution is closed.
@@ -33,9 +34,8 @@ def _chair(user, obj=None) -> bool:
     return user.has_role(Role.ADMIN) or user.has_role(Role.ASSEMBLY_CHAIR)
 
 
-@rule(AssemblyPermission.RESULTS)
+@rule(AssemblyPermission.RESULTS, anonymous=True)
 def _closed(user, obj=None) -> bool:
-    """Results only once the resolution is closed, for everyone, admins included."""
-    return (
-        in_member_area(user) and isinstance(obj, Resolution) and obj.state == ResolutionState.CLOSED
-    )
+    """Results only once the resolution is closed, for everyone, admins included; then they
+    are public (DESIGN.md: published results), so that anyone can recount."""
+    return isinstance(obj, Resolution) and obj.state == ResolutionState.CLOSED

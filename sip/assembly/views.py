@@ -582,15 +582,8 @@ def certify(assembly_id: int):
 # -- results --------------------------------------------------------------------------------
 
 
-def _closed(assembly_id: int, resolution_id: int) -> Resolution:
-    resolution = _resolution(assembly_id, resolution_id)
-    if not allowed(P.RESULTS, resolution):
-        abort(403)
-    return resolution
-
-
 @bp.get("/<int:assembly_id>/resolutions/<int:resolution_id>/results")
-@require(P.VIEW, load=_assembly)
+@require(P.RESULTS, load=_resolution)
 def results(assembly_id: int, resolution_id: int):
     """The result of a closed resolution: per college, raw counts and weighted shares, the
     rule, the quorum, the outcome, a chart; and the check of a receipt (``receipt``).
@@ -598,7 +591,7 @@ def results(assembly_id: int, resolution_id: int):
     :raise 403: before the resolution is closed, for everyone.
     :raise 404: for a resolution of another assembly.
     """
-    resolution = _closed(assembly_id, resolution_id)
+    resolution = _resolution(assembly_id, resolution_id)
     code = (request.args.get("receipt") or "").strip()[:40]
     found = None
     if code:
@@ -614,8 +607,15 @@ def results(assembly_id: int, resolution_id: int):
             > 0
         )
     result = resolution.result or {}
+    from sip.actions.models import Action
+    from sip.actions.services import adopted
+
     return render(
         "assembly/results.html",
+        actions=db.session.scalars(
+            sa.select(Action).where(Action.resolution_id == resolution.id).order_by(Action.due_on)
+        ).all(),
+        can_add_action=adopted(resolution) and allowed("actions:manage"),
         assembly=resolution.assembly,
         resolution=resolution,
         result=result,
@@ -656,13 +656,13 @@ def _percent(fraction_text: str) -> str:
 
 
 @bp.get("/<int:assembly_id>/resolutions/<int:resolution_id>/results.json")
-@require(P.VIEW, load=_assembly)
+@require(P.RESULTS, load=_resolution)
 def results_json(assembly_id: int, resolution_id: int):
     """The published result: counts per college and choice, weights, rules, quorum, outcome.
 
     :raise 403: before the resolution is closed.
     """
-    resolution = _closed(assembly_id, resolution_id)
+    resolution = _resolution(assembly_id, resolution_id)
     return HTTPResponse(
         json.dumps(resolution.result, indent=2, sort_keys=True),
         mimetype="application/json",
@@ -670,13 +670,13 @@ def results_json(assembly_id: int, resolution_id: int):
 
 
 @bp.get("/<int:assembly_id>/resolutions/<int:resolution_id>/ballots.csv")
-@require(P.VIEW, load=_assembly)
+@require(P.RESULTS, load=_resolution)
 def ballots_csv(assembly_id: int, resolution_id: int):
     """One anonymous row per ballot, in the order of their receipt hashes: anyone recounts.
 
     :raise 403: before the resolution is closed.
     """
-    resolution = _closed(assembly_id, resolution_id)
+    resolution = _resolution(assembly_id, resolution_id)
     codes = {c.id: c.code for c in db.session.scalars(sa.select(College))}
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -195,9 +195,26 @@ def _manage(user, obj=None) -> bool:
     return user.has_role(Role.ADMIN)
 
 
-@rule(ForumPermission.VIEW_THREAD)
+def cited_in_public(thread: Thread) -> bool:
+    """A published thread cited by a recommendation the public reads (submitted or later) is
+    public too, read-only, so that anyone can follow an action back to the debate it comes
+    from (``FORUM_PUBLIC_CITED_THREADS``)."""
+    from flask import current_app
+
+    from sip.actions.provenance import cited_publicly
+
+    return (
+        current_app.config["FORUM_PUBLIC_CITED_THREADS"]
+        and thread.status == ThreadStatus.PUBLISHED
+        and cited_publicly("thread", thread.id)
+    )
+
+
+@rule(ForumPermission.VIEW_THREAD, anonymous=True)
 def _view_thread(user, thread: Thread) -> bool:
-    return can_see_thread(user, thread)
+    if user.is_authenticated and user.is_active and can_see_thread(user, thread):
+        return True
+    return cited_in_public(thread)
 
 
 @rule(ForumPermission.REPLY)

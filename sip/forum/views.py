@@ -45,6 +45,7 @@ from sip.forum.permissions import (
 )
 from sip.forum.permissions import (
     can_see_post,
+    can_see_thread,
     moderated_categories,
     moderates,
     readable_categories,
@@ -329,7 +330,31 @@ def thread(thread_id: int):
 
     :raise 404: for an unknown thread.
     """
-    return _thread_page(_thread(thread_id))
+    item = _thread(thread_id)
+    if not (current_user.is_authenticated and can_see_thread(_me(), item)):
+        return _public_thread_page(item)
+    return _thread_page(item)
+
+
+def _public_thread_page(thread: Thread):
+    """A thread cited in public, read-only: its published posts, for visitors and members
+    outside its group."""
+    page = db.paginate(
+        sa.select(Post)
+        .where(Post.thread_id == thread.id, Post.status == PostStatus.PUBLISHED)
+        .order_by(Post.id),
+        page=page_number(),
+        per_page=current_app.config["FORUM_POSTS_PER_PAGE"],
+        error_out=False,
+    )
+    from sip.actions.provenance import led_to
+
+    return render(
+        "forum/public_thread.html",
+        thread=thread,
+        page=page,
+        citations=[o.recommendation for o in led_to("thread", thread.id)],
+    )
 
 
 @bp.get("/posts/<int:post_id>")

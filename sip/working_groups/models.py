@@ -299,7 +299,8 @@ RECOMMENDATION_TRANSITIONS: dict[RecommendationState, frozenset[RecommendationSt
     RecommendationState.ADOPTED: frozenset({RecommendationState.IN_PROGRESS}),
     RecommendationState.NOT_ADOPTED: frozenset(),
     RecommendationState.IN_PROGRESS: frozenset({RecommendationState.DONE}),
-    RecommendationState.DONE: frozenset(),
+    #: An action reopened: the recommendation is in progress again.
+    RecommendationState.DONE: frozenset({RecommendationState.IN_PROGRESS}),
 }
 
 RECOMMENDATION_STATE_LABELS = {

@@ -780,9 +780,12 @@ def _recommendation_page(rec: Recommendation, status: int = 200, evidence_form=N
     from sip.board.rules import Choice
 
     last_by_group = next((v for v in reversed(rec.versions) if not v.by_board), None)
+    from sip.actions.provenance import actions_of_recommendation
+
     return render(
         "working_groups/recommendation.html",
         rec=rec,
+        actions=actions_of_recommendation(rec),
         citations=evidence.resolve(rec.evidence),
         events=timeline(rec),
         assembly_percent=lambda text: str(percent(Fraction(text))),
