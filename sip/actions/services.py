@@ -69,13 +69,22 @@ def _check_due(resolution: Resolution, due_on: date | None) -> None:
         )
 
 
-def _check_title(title: str | None) -> str:
+def _checked(
+    resolution: Resolution,
+    title: str | None,
+    owner_email: str | None,
+    owner_team: str | None,
+    due_on: date | None,
+) -> tuple[str, Member | None, str]:
+    """The title, the owner (a member, or a team's name) and the due date, checked."""
     title = (title or "").strip()
     if not title:
         raise ServiceError(_l("This field is required."), "title")
     if len(title) > 200:
         raise ServiceError(_l("At most %(max)d characters.", max=200), "title")
-    return title
+    owner, team = _owner(owner_email, owner_team)
+    _check_due(resolution, due_on)
+    return title, owner, team
 
 
 def create_action(
@@ -91,9 +100,7 @@ def create_action(
     """A new planned action for an adopted resolution; its creator follows it."""
     if not adopted(resolution):
         raise ServiceError(_l("Actions follow resolutions the assembly adopted."))
-    title = _check_title(title)
-    owner, team = _owner(owner_email, owner_team)
-    _check_due(resolution, due_on)
+    title, owner, team = _checked(resolution, title, owner_email, owner_team, due_on)
     action = Action(
         resolution=resolution,
         title=title,
@@ -130,9 +137,7 @@ def edit_action(
     due_on: date | None = None,
 ) -> None:
     """Change what the action is, who owns it and when it is due; the log keeps the before."""
-    title = _check_title(title)
-    owner, team = _owner(owner_email, owner_team)
-    _check_due(action.resolution, due_on)
+    title, owner, team = _checked(action.resolution, title, owner_email, owner_team, due_on)
     before = {
         "title": action.title,
         "owner": action.owner_id or action.owner_team,

@@ -137,6 +137,17 @@ def _action_page(action: Action, update_form=None, status: int = 200):
     )
 
 
+def _values(form: ActionForm) -> dict:
+    """What the action form says, as the services take it."""
+    return {
+        "title": form.title.data,
+        "description": form.description.data or "",
+        "owner_email": form.owner_email.data,
+        "owner_team": form.owner_team.data,
+        "due_on": form.due_on.data,
+    }
+
+
 @bp.route("/resolutions/<int:resolution_id>/new", methods=["GET", "POST"])
 @require(P.MANAGE)
 def new(resolution_id: int):
@@ -151,15 +162,7 @@ def new(resolution_id: int):
     if request.method == "POST":
         done = run_form(
             form,
-            lambda: services.create_action(
-                resolution,
-                current_user,
-                title=form.title.data,
-                description=form.description.data or "",
-                owner_email=form.owner_email.data,
-                owner_team=form.owner_team.data,
-                due_on=form.due_on.data,
-            ),
+            lambda: services.create_action(resolution, current_user, **_values(form)),
             _("The action is created."),
             lambda created: url_for("actions.action", action_id=created.id),
         )
@@ -194,15 +197,7 @@ def edit(action_id: int):
         form = ActionForm()
         done = run_form(
             form,
-            lambda: services.edit_action(
-                action,
-                current_user,
-                title=form.title.data,
-                description=form.description.data or "",
-                owner_email=form.owner_email.data,
-                owner_team=form.owner_team.data,
-                due_on=form.due_on.data,
-            ),
+            lambda: services.edit_action(action, current_user, **_values(form)),
             _("Saved."),
             url_for("actions.action", action_id=action.id),
         )
@@ -293,6 +288,18 @@ def cycle_dashboard(cycle_id: int):
     )
 
 
+def _csv(filename: str, header: list[str], rows) -> HTTPResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return HTTPResponse(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def _export(cycle_id: int) -> dict:
     cycle = db.get_or_404(Cycle, cycle_id)
     today = local_today()
@@ -321,16 +328,9 @@ def dashboard_csv(cycle_id: int):
 
     :raise 404: for an unknown cycle.
     """
-    data = _export(cycle_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "measure", "breakdown", "group", "value"])
-    writer.writerows(dashboard.csv_rows(data))
-    return HTTPResponse(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="cycle-{cycle_id}-dashboard.csv"'},
-    )
+    rows = dashboard.csv_rows(_export(cycle_id))
+    header = ["section", "measure", "breakdown", "group", "value"]
+    return _csv(f"cycle-{cycle_id}-dashboard.csv", header, rows)
 
 
 @bp.get("/cycles/<int:cycle_id>/actions.csv")
@@ -340,18 +340,10 @@ def actions_csv(cycle_id: int):
 
     :raise 404: for an unknown cycle.
     """
-    data = _export(cycle_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    items = _export(cycle_id)["actions"]["items"]
     columns = ["id", "title", "resolution", "owner", "due_on", "status", "progress", "overdue"]
-    writer.writerow(columns)
-    for item in data["actions"]["items"]:
-        writer.writerow([item[c] for c in columns])
-    return HTTPResponse(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="cycle-{cycle_id}-actions.csv"'},
-    )
+    rows = [[item[c] for c in columns] for item in items]
+    return _csv(f"cycle-{cycle_id}-actions.csv", columns, rows)
 
 
 @bp.get("/trace/<kind>/<int:target_id>")
