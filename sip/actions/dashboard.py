@@ -100,6 +100,13 @@ def _by_member(member_ids, *extra) -> sa.Select:
     )
 
 
+#: Lists of actions show neither a resolution's candidates nor the owners' roles.
+LISTED = (
+    so.defaultload(Action.resolution).lazyload(Resolution.candidates),
+    so.defaultload(Action.owner).lazyload(Member.role_grants),
+)
+
+
 def groups_of(cycle: Cycle) -> sa.Select:
     return sa.select(WorkingGroup.id).where(WorkingGroup.cycle_id == cycle.id)
 
@@ -112,11 +119,7 @@ def actions_of(cycle: Cycle) -> sa.Select:
         .join(Assembly, Assembly.id == Resolution.assembly_id)
         .where(Assembly.cycle_id == cycle.id)
         .order_by(Resolution.position, Action.due_on, Action.id)
-        # The dashboard shows neither candidates nor the owners' roles.
-        .options(
-            so.defaultload(Action.resolution).lazyload(Resolution.candidates),
-            so.defaultload(Action.owner).lazyload(Member.role_grants),
-        )
+        .options(*LISTED)
     )
 
 

@@ -95,12 +95,14 @@ def led_to(kind: str, target_id: int) -> list[Outcome]:
             Resolution.recommendation_id.in_([r.id for r in recs]),
             Resolution.state == ResolutionState.CLOSED,
         )
+        .options(so.joinedload(Resolution.assembly).lazyload("*"))
         .order_by(Resolution.closed_at)
     ).all()
     actions = (
         db.session.scalars(
             sa.select(Action)
             .where(Action.resolution_id.in_([r.id for r in resolutions]))
+            .options(so.lazyload(Action.resolution), so.lazyload(Action.owner))
             .order_by(Action.due_on, Action.id)
         ).all()
         if resolutions

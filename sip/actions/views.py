@@ -74,6 +74,7 @@ def index():
         .join(Resolution, Resolution.id == Action.resolution_id)
         .join(Assembly, Assembly.id == Resolution.assembly_id)
         .order_by(Action.due_on, Action.id)
+        .options(*dashboard.LISTED)
     )
     cycle_id = id_or_none(request.args.get("cycle"))
     if cycle_id is not None:

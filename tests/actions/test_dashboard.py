@@ -212,3 +212,23 @@ def test_the_dashboards_queries_do_not_grow_with_the_data(client, count_queries,
     assert page.status_code == 200 and "Action 39" in page.get_data(as_text=True)
     assert len(large) == len(small), (len(small), len(large))
     assert len(small) <= 20, small
+
+
+def test_the_actions_list_and_the_walk_back_do_not_grow_with_the_data(
+    client, count_queries, actions_world
+):
+    w = actions_world
+    _grow(w, 3)
+    with count_queries() as small:
+        assert client.get("/actions/").status_code == 200
+    with count_queries() as small_trace:
+        assert client.get(f"/actions/trace/thread/{w.public_thread.id}").status_code == 200
+    _grow(w, 45)
+    with count_queries() as large:
+        page = client.get("/actions/")
+    assert "Action 20" in page.get_data(as_text=True)  # a full page of 25
+    with count_queries() as large_trace:
+        trace = client.get(f"/actions/trace/thread/{w.public_thread.id}")
+    assert "Action 44" in trace.get_data(as_text=True)
+    assert len(large) == len(small), (len(small), len(large))
+    assert len(large_trace) == len(small_trace), (len(small_trace), len(large_trace))

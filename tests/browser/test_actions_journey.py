@@ -64,3 +64,27 @@ def test_a_visitor_walks_from_the_dashboard_to_the_debate(new_page, live_server)
     for url in urls:
         phone.goto(url)
         assert_fits_a_phone(phone)
+
+
+def test_a_follower_hears_of_an_update_and_chooses_email(new_page, live_server):
+    from tests.browser.test_cycle_journey import log_in
+
+    page = new_page()
+    log_in(page, "member@example.org")  # follows the demo's SIP 2015 actions
+    page.get_by_role("link", name="Notifications").click()
+    notice = page.get_by_role("button", name="you follow has an update").first
+    expect(notice).to_be_visible()
+    assert_accessible(page)
+    notice.click()
+    expect(page.get_by_role("heading", name="Updates")).to_be_visible()
+    page.get_by_role("button", name="Stop following").click()
+    expect(page.get_by_text("You no longer follow this action.")).to_be_visible()
+    page.get_by_role("button", name="Follow its updates").click()
+    expect(page.get_by_text("You follow this action")).to_be_visible()
+
+    page.goto("/notifications/preferences")
+    assert_accessible(page)
+    page.get_by_label("An update of an action I follow").select_option("email")
+    page.get_by_role("button", name="Save my notification settings").click()
+    expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
+    expect(page.get_by_label("An update of an action I follow")).to_have_value("email")
