@@ -53,6 +53,7 @@ def init_extensions(app: Flask) -> None:
     from sip.members import models as _member_models
     from sip.notifications import models as _notification_models  # noqa: F401
     from sip.notifications import outbox
+    from sip.payroll import models as _payroll_models  # noqa: F401
     from sip.surveys import evidence as survey_evidence
     from sip.surveys import models as _survey_models  # noqa: F401
     from sip.surveys import notifications as survey_notifications

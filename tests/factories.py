@@ -599,3 +599,60 @@ def simple_action(w) -> None:
         due_on=local_today() + timedelta(days=10),
     )
     db.session.flush()
+
+
+# -- payroll ------------------------------------------------------------------------------
+
+
+def build_payroll(w) -> None:
+    """Add to a ``build_world`` world: the member's activity and Belgian client, a validated
+    contract and a declared one; another member's activity, client and contract."""
+    from datetime import timedelta
+
+    from sip.db import local_today
+    from sip.payroll import services as payroll
+
+    today = local_today()
+    w.activity = payroll.create_activity(w.member, name="Photography")
+    w.client = payroll.create_client(
+        w.member, name="Atelier Lumière", address="Rue Haute 1, Brussels", vat_number="BE0403170701"
+    )
+    w.private_client = payroll.create_client(w.member, name="Jo Private", address="Gent")
+    w.contract = payroll.declare_contract(
+        w.member,
+        activity=w.activity,
+        client=w.client,
+        starts_on=today - timedelta(days=10),
+        ends_on=today - timedelta(days=3),
+        days_worked=5,
+        description="Wedding photos",
+        amount="1000.00",
+    )
+    payroll.validate_contract(w.payroll, w.contract)
+    w.declared = payroll.declare_contract(
+        w.member,
+        activity=w.activity,
+        client=w.private_client,
+        starts_on=today - timedelta(days=2),
+        ends_on=today,
+        days_worked=2,
+        description="Portraits",
+        amount="400.00",
+    )
+    w.other_activity = payroll.create_activity(w.board, name="Translation")
+    w.other_client = payroll.create_client(w.board, name="Éditions Nord", vat_number="FR40303265045")
+    w.other_contract = payroll.declare_contract(
+        w.board,
+        activity=w.other_activity,
+        client=w.other_client,
+        starts_on=today - timedelta(days=30),
+        ends_on=today - timedelta(days=1),
+        days_worked=10,
+        description="A novel",
+        amount="3000.00",
+    )
+    db.session.flush()
+
+
+def invoice_lines(amount: str = "1000.00", rate: str = "0.21") -> list[dict]:
+    return [{"description": "Photo shoot", "quantity": "1", "unit_price": amount, "vat_rate": rate}]

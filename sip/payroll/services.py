@@ -1,0 +1,605 @@
+"""Every change in the payroll module, one function each: rates, activities, clients,
+contracts, invoices and credit notes, payments. Each checks what the member may do and
+refuses bad input with a message; each state change is in the audit log.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from sip import audit
+from sip.db import local_today, utcnow
+from sip.errors import ServiceError
+from sip.extensions import db
+from sip.members.models import Member
+from sip.payroll import rules
+from sip.payroll.models import (
+    CONTRACT_STATE_LABELS,
+    CONTRACT_TRANSITIONS,
+    INVOICE_STATE_LABELS,
+    INVOICE_TRANSITIONS,
+    Activity,
+    Client,
+    Contract,
+    ContractState,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceSequence,
+    InvoiceState,
+    Movement,
+    MovementKind,
+    Payment,
+    PayrollRates,
+)
+
+#: No single amount above this: a typo, not a contract.
+MAX_AMOUNT = Decimal("1000000")
+
+# -- rates ----------------------------------------------------------------------------------
+
+
+def _as_rules(row: PayrollRates) -> rules.Rates:
+    return rules.Rates(
+        valid_from=row.valid_from,
+        contribution=Decimal(row.contribution),
+        employer_ssc=Decimal(row.employer_ssc),
+        employee_ssc=Decimal(row.employee_ssc),
+        vat_rates=tuple(Decimal(r) for r in row.vat_rates),
+        withholding=tuple(
+            rules.Bracket(None if up is None else Decimal(up), Decimal(rate))
+            for up, rate in row.withholding
+        ),
+        guarantee_days=row.guarantee_days,
+    )
+
+
+def schedule() -> rules.Schedule:
+    """The dated rates, as the rules module takes them (one query)."""
+    rows = db.session.scalars(sa.select(PayrollRates).order_by(PayrollRates.valid_from)).all()
+    if not rows:
+        raise ServiceError(_l("No payroll rates are configured."))
+    return rules.Schedule(_as_rules(r) for r in rows)
+
+
+def rates_json(rates: rules.Rates) -> dict:
+    """The rates as kept on a payslip."""
+    return {
+        "valid_from": rates.valid_from.isoformat(),
+        "contribution": str(rates.contribution),
+        "employer_ssc": str(rates.employer_ssc),
+        "employee_ssc": str(rates.employee_ssc),
+        "vat_rates": [str(r) for r in rates.vat_rates],
+        "withholding": [
+            [None if b.up_to is None else str(b.up_to), str(b.rate)] for b in rates.withholding
+        ],
+        "guarantee_days": rates.guarantee_days,
+    }
+
+
+def _rate(value, field: str, top: Decimal = Decimal("1")) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(_l("Enter a rate between 0 and 1, like 0.065."), field) from None
+    if not rate.is_finite() or not Decimal(0) <= rate <= top:
+        raise ServiceError(_l("Enter a rate between 0 and 1, like 0.065."), field)
+    return rate
+
+
+def set_rates(
+    actor: Member,
+    *,
+    valid_from: date,
+    contribution,
+    employer_ssc,
+    employee_ssc,
+    vat_rates,
+    withholding,
+    guarantee_days: int,
+) -> PayrollRates:
+    """New rates from ``valid_from`` on (today or later: what was paid keeps its rates)."""
+    if valid_from is None or valid_from < local_today():
+        raise ServiceError(_l("New rates apply from today or a later day."), "valid_from")
+    if db.session.scalar(sa.select(PayrollRates.id).where(PayrollRates.valid_from == valid_from)):
+        raise ServiceError(_l("Rates already start on that day."), "valid_from")
+    vats = sorted({_rate(v, "vat_rates") for v in vat_rates}, reverse=True)
+    if not vats:
+        raise ServiceError(_l("Give at least one VAT rate."), "vat_rates")
+    scale = []
+    last = Decimal(0)
+    for i, (up_to, rate) in enumerate(withholding):
+        if up_to is None and i != len(withholding) - 1:
+            raise ServiceError(_l("Only the last bracket has no upper limit."), "withholding")
+        if up_to is not None:
+            up = Decimal(str(up_to))
+            if up <= last:
+                raise ServiceError(_l("Brackets must rise."), "withholding")
+            last = up
+        scale.append([None if up_to is None else str(up_to), str(_rate(rate, "withholding"))])
+    if not 1 <= int(guarantee_days) <= 60:
+        raise ServiceError(_l("Between 1 and 60 working days."), "guarantee_days")
+    row = PayrollRates(
+        valid_from=valid_from,
+        contribution=_rate(contribution, "contribution"),
+        employer_ssc=_rate(employer_ssc, "employer_ssc"),
+        employee_ssc=_rate(employee_ssc, "employee_ssc"),
+        vat_rates=[str(v) for v in vats],
+        withholding=scale,
+        guarantee_days=int(guarantee_days),
+        created_by_id=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("payroll.rates_set", row, actor=actor, **rates_json(_as_rules(row)))
+    return row
+
+
+# -- amounts --------------------------------------------------------------------------------
+
+
+def money(value, field: str, *, allow_zero: bool = False) -> Decimal:
+    """An amount in euros typed by a member: at most two decimals, positive, not absurd."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError, AttributeError):
+        raise ServiceError(_l("Enter an amount in euros, like 1250.00."), field) from None
+    if not amount.is_finite() or amount != amount.quantize(rules.CENT, rounding="ROUND_DOWN"):
+        raise ServiceError(_l("Enter an amount in euros, like 1250.00."), field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ServiceError(_l("The amount must be more than zero."), field)
+    if amount > MAX_AMOUNT:
+        raise ServiceError(
+            _l("At most %(max)s euros: check the amount.", max=f"{MAX_AMOUNT:,.0f}"), field
+        )
+    return amount
+
+
+# -- activities ----------------------------------------------------------------------------
+
+
+def create_activity(member: Member, *, name: str, description: str = "") -> Activity:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_l("This field is required."), "name")
+    activity = Activity(member=member, name=name[:120], description=(description or "").strip())
+    db.session.add(activity)
+    db.session.flush()
+    audit.record("payroll.activity_created", activity, actor=member, name=activity.name)
+    return activity
+
+
+def balance(activity: Activity) -> Decimal:
+    """The activity's budget: the sum of its movements."""
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(
+            Movement.activity_id == activity.id
+        )
+    ) or Decimal("0.00")
+
+
+def _move(activity: Activity, kind: MovementKind, amount: Decimal, day: date, **refs) -> None:
+    db.session.add(
+        Movement(activity_id=activity.id, kind=kind, amount=amount, occurred_on=day, **refs)
+    )
+
+
+# -- clients ---------------------------------------------------------------------------------
+
+
+def check_vat_number(number: str) -> str:
+    """A VAT number of an EU country, checked by format and check digits (python-stdnum);
+    returned compact, e.g. BE0403170701. "" stays "" (a private client)."""
+    from stdnum.eu import vat
+
+    number = (number or "").strip()
+    if not number:
+        return ""
+    try:
+        return vat.validate(number)
+    except Exception:  # stdnum raises one of its ValidationError subclasses
+        raise ServiceError(
+            _l(
+                "This is not a valid EU VAT number: two letters for the country, then its "
+                "digits, like BE0403170701."
+            ),
+            "vat_number",
+        ) from None
+
+
+def create_client(
+    member: Member, *, name: str, address: str = "", country: str = "BE", vat_number: str = ""
+) -> Client:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_l("This field is required."), "name")
+    compact = check_vat_number(vat_number)
+    country = (compact[:2] if compact else (country or "BE")).upper()
+    if compact.startswith("EL"):
+        country = "GR"  # Greece's VAT prefix is EL
+    if len(country) != 2 or not country.isalpha():
+        raise ServiceError(_l("A two-letter country code, like BE."), "country")
+    client = Client(
+        member_id=member.id,
+        name=name[:200],
+        address=(address or "").strip(),
+        country=country,
+        vat_number=compact,
+    )
+    db.session.add(client)
+    db.session.flush()
+    audit.record("payroll.client_created", client, actor=member, name=client.name)
+    return client
+
+
+# -- contracts ------------------------------------------------------------------------------
+
+
+def _contract_values(
+    member: Member,
+    activity: Activity,
+    client: Client,
+    starts_on: date | None,
+    ends_on: date | None,
+    days_worked,
+    description: str,
+    amount,
+) -> dict:
+    if activity.member_id != member.id:
+        raise ServiceError(_l("Choose one of your activities."), "activity")
+    if client.member_id != member.id:
+        raise ServiceError(_l("Choose one of your clients."), "client")
+    if starts_on is None:
+        raise ServiceError(_l("This field is required."), "starts_on")
+    if ends_on is None:
+        raise ServiceError(_l("This field is required."), "ends_on")
+    if ends_on < starts_on:
+        raise ServiceError(_l("The period cannot end before it starts."), "ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise ServiceError(_l("Declare at most a year at a time."), "ends_on")
+    try:
+        days = int(days_worked)
+    except (TypeError, ValueError):
+        raise ServiceError(_l("Enter a whole number of days."), "days_worked") from None
+    if not 1 <= days <= (ends_on - starts_on).days + 1:
+        raise ServiceError(_l("Between 1 and the number of days of the period."), "days_worked")
+    description = (description or "").strip()
+    if not description:
+        raise ServiceError(_l("This field is required."), "description")
+    return {
+        "activity_id": activity.id,
+        "client_id": client.id,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "days_worked": days,
+        "description": description,
+        "amount": money(amount, "amount"),
+    }
+
+
+def declare_contract(
+    member: Member,
+    *,
+    activity: Activity,
+    client: Client,
+    starts_on: date | None,
+    ends_on: date | None,
+    days_worked,
+    description: str,
+    amount,
+) -> Contract:
+    """A member declares a contract; a payroll officer validates it or returns it."""
+    values = _contract_values(
+        member, activity, client, starts_on, ends_on, days_worked, description, amount
+    )
+    contract = Contract(member_id=member.id, **values)
+    db.session.add(contract)
+    db.session.flush()
+    audit.record("payroll.contract_declared", contract, actor=member, amount=contract.amount)
+    return contract
+
+
+def _move_contract(contract: Contract, to: ContractState) -> None:
+    if to not in CONTRACT_TRANSITIONS[contract.state]:
+        raise ServiceError(
+            _l(
+                "A contract that is “%(current)s” cannot become “%(target)s”.",
+                current=CONTRACT_STATE_LABELS[contract.state],
+                target=CONTRACT_STATE_LABELS[to],
+            )
+        )
+    contract.state = to
+
+
+def redeclare_contract(member: Member, contract: Contract, **values) -> None:
+    """Correct a returned declaration and declare it again."""
+    if contract.member_id != member.id:
+        raise ServiceError(_l("This is not your contract."))
+    checked = _contract_values(member, **values)
+    _move_contract(contract, ContractState.DECLARED)
+    for key, value in checked.items():
+        setattr(contract, key, value)
+    audit.record("payroll.contract_declared", contract, actor=member, amount=contract.amount)
+
+
+def validate_contract(officer: Member, contract: Contract) -> None:
+    _move_contract(contract, ContractState.VALIDATED)
+    contract.decided_by_id, contract.decided_at, contract.reason = officer.id, utcnow(), ""
+    audit.record("payroll.contract_validated", contract, actor=officer)
+
+
+def return_contract(officer: Member, contract: Contract, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the declaration is returned."), "reason")
+    _move_contract(contract, ContractState.RETURNED)
+    contract.decided_by_id, contract.decided_at, contract.reason = officer.id, utcnow(), reason
+    audit.record("payroll.contract_returned", contract, actor=officer, reason=reason)
+
+
+# -- invoices --------------------------------------------------------------------------------
+
+#: The legal mention of a reverse-charged invoice (Belgian VAT Code art. 51 § 2; between EU
+#: businesses, art. 196 of Directive 2006/112/EC).
+REVERSE_CHARGE_BE = "Autoliquidation / Verlegging van heffing — art. 51, § 2, du Code de la TVA"
+REVERSE_CHARGE_EU = "Reverse charge — Article 196, Directive 2006/112/EC"
+
+
+def reverse_charge_mention(invoice: Invoice) -> str:
+    if not invoice.reverse_charge:
+        return ""
+    return REVERSE_CHARGE_BE if invoice.client.country == "BE" else REVERSE_CHARGE_EU
+
+
+def _lines(lines: list[dict], allowed: tuple[Decimal, ...], reverse_charge: bool) -> list:
+    if not lines:
+        raise ServiceError(_l("An invoice needs at least one line."), "lines")
+    out = []
+    for i, line in enumerate(lines):
+        description = (line.get("description") or "").strip()
+        if not description:
+            raise ServiceError(_l("Each line needs a description."), "lines")
+        try:
+            quantity = Decimal(str(line.get("quantity")).replace(",", "."))
+        except (InvalidOperation, ValueError):
+            raise ServiceError(_l("Each line needs a quantity, like 1 or 2.5."), "lines") from None
+        if not quantity.is_finite() or quantity <= 0 or quantity > 100000:
+            raise ServiceError(_l("Each line needs a quantity, like 1 or 2.5."), "lines")
+        if quantity != quantity.quantize(Decimal("0.001")):
+            raise ServiceError(_l("Each line needs a quantity, like 1 or 2.5."), "lines")
+        price = money(line.get("unit_price"), "lines", allow_zero=True)
+        try:
+            rate = Decimal(str(line.get("vat_rate")))
+        except (InvalidOperation, ValueError):
+            rate = Decimal(-1)
+        if rate not in allowed:
+            raise ServiceError(
+                _l(
+                    "Choose a VAT rate among %(rates)s.",
+                    rates=", ".join(f"{(r * 100).normalize():f} %" for r in allowed),
+                ),
+                "lines",
+            )
+        if reverse_charge and rate != 0:
+            raise ServiceError(_l("A reverse-charged invoice has 0 % VAT on every line."), "lines")
+        out.append(
+            InvoiceLine(
+                position=i,
+                description=description[:300],
+                quantity=quantity,
+                unit_price=price,
+                vat_rate=rate,
+            )
+        )
+    return out
+
+
+def _refuse_unless_draft(invoice: Invoice) -> None:
+    if invoice.state != InvoiceState.DRAFT:
+        raise ServiceError(
+            _l("An issued invoice cannot be changed: cancel it with a credit note instead.")
+        )
+
+
+def create_invoice(
+    member: Member,
+    contract: Contract,
+    *,
+    lines: list[dict],
+    reverse_charge: bool = False,
+) -> Invoice:
+    """A draft invoice for a validated contract of the member's."""
+    if contract.member_id != member.id:
+        raise ServiceError(_l("This is not your contract."))
+    if contract.state != ContractState.VALIDATED:
+        raise ServiceError(_l("Invoice a contract once a payroll officer has validated it."))
+    if reverse_charge and not contract.client.vat_number:
+        raise ServiceError(
+            _l("VAT is reverse-charged only to a client with a VAT number."), "reverse_charge"
+        )
+    rates = schedule().on(local_today())
+    invoice = Invoice(
+        kind=InvoiceKind.INVOICE,
+        member_id=member.id,
+        activity_id=contract.activity_id,
+        contract_id=contract.id,
+        client_id=contract.client_id,
+        reverse_charge=reverse_charge,
+    )
+    invoice.lines = _lines(lines, rates.vat_rates, reverse_charge)
+    db.session.add(invoice)
+    db.session.flush()
+    audit.record("payroll.invoice_drafted", invoice, actor=member, contract=contract.id)
+    return invoice
+
+
+def update_draft(
+    member: Member, invoice: Invoice, *, lines: list[dict], reverse_charge: bool = False
+) -> None:
+    _refuse_unless_draft(invoice)
+    if reverse_charge and not invoice.client.vat_number:
+        raise ServiceError(
+            _l("VAT is reverse-charged only to a client with a VAT number."), "reverse_charge"
+        )
+    rates = schedule().on(local_today())
+    new_lines = _lines(lines, rates.vat_rates, reverse_charge)
+    invoice.lines.clear()
+    db.session.flush()
+    invoice.lines.extend(new_lines)
+    invoice.reverse_charge = reverse_charge
+    audit.record("payroll.invoice_edited", invoice, actor=member)
+
+
+def _next_number(kind: InvoiceKind, year: int) -> int:
+    """The next number of the year's series, taken under the sequence row's lock: two
+    invoices issued at once get consecutive numbers, and a rolled-back issue gives its
+    number back (the lock and the increment leave with the transaction)."""
+    key = {"year": year, "kind": kind}
+    if db.session.get(InvoiceSequence, (year, kind)) is None:
+        # The first invoice of the year: create the row; a concurrent creator makes one of
+        # the two inserts fail on the primary key, so it is retried once under the lock.
+        try:
+            with db.session.begin_nested():
+                db.session.add(InvoiceSequence(**key, last=0))
+        except sa.exc.IntegrityError:
+            pass
+    row = db.session.execute(
+        sa.update(InvoiceSequence)
+        .where(InvoiceSequence.year == year, InvoiceSequence.kind == kind)
+        .values(last=InvoiceSequence.last + 1)
+        .returning(InvoiceSequence.last)
+    ).scalar_one()
+    return row
+
+
+def _issue(invoice: Invoice, issued_on: date, due_on: date) -> None:
+    rates = schedule().on(issued_on)
+    totals = rules.totals(
+        (rules.Line(ln.quantity, ln.unit_price, Decimal(ln.vat_rate)) for ln in invoice.lines),
+        # A credit note repeats its invoice's rates, even if they have changed since.
+        {Decimal(ln.vat_rate) for ln in invoice.lines}
+        if invoice.kind == InvoiceKind.CREDIT_NOTE
+        else rates.vat_rates,
+    )
+    invoice.year = issued_on.year
+    invoice.number = _next_number(invoice.kind, issued_on.year)
+    invoice.issued_on, invoice.due_on = issued_on, due_on
+    invoice.net, invoice.vat, invoice.total = totals.net, totals.vat, totals.total
+    invoice.state = InvoiceState.ISSUED
+
+
+def issue_invoice(member: Member, invoice: Invoice, *, due_in_days: int = 30) -> None:
+    """Number the invoice (gap-free in its year), fix its totals, credit the activity's
+    budget with its amount excluding VAT and debit Smart's contribution."""
+    if invoice.member_id != member.id:
+        raise ServiceError(_l("This is not your invoice."))
+    _refuse_unless_draft(invoice)
+    if invoice.net < 0:
+        raise ServiceError(_l("An invoice cannot be negative."))
+    if not 0 <= int(due_in_days) <= 120:
+        raise ServiceError(_l("Payment within 0 to 120 days."), "due_in_days")
+    today = local_today()
+    _issue(invoice, today, today + timedelta(days=int(due_in_days)))
+    rates = schedule().on(today)
+    fee = rules.contribution(invoice.net, rates)
+    activity = invoice.activity
+    _move(activity, MovementKind.INVOICE, invoice.net, today, invoice_id=invoice.id)
+    _move(activity, MovementKind.CONTRIBUTION, -fee, today, invoice_id=invoice.id)
+    audit.record(
+        "payroll.invoice_issued",
+        invoice,
+        actor=member,
+        number=invoice.reference,
+        net=invoice.net,
+        vat=invoice.vat,
+        total=invoice.total,
+        contribution=fee,
+    )
+
+
+def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
+    """Cancel an issued, unpaid invoice with a credit note: a document of its own, numbered
+    in the credit notes' series, with the same lines at minus their quantity. The budget
+    gives back the amount and receives back the contribution. Nothing is deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the invoice is cancelled."), "reason")
+    if InvoiceState.CANCELLED not in INVOICE_TRANSITIONS[invoice.state]:
+        raise ServiceError(
+            _l(
+                "An invoice that is “%(state)s” cannot be cancelled.",
+                state=INVOICE_STATE_LABELS[invoice.state],
+            )
+        )
+    note = Invoice(
+        kind=InvoiceKind.CREDIT_NOTE,
+        member_id=invoice.member_id,
+        activity_id=invoice.activity_id,
+        contract_id=invoice.contract_id,
+        client_id=invoice.client_id,
+        credits_id=invoice.id,
+        reverse_charge=invoice.reverse_charge,
+    )
+    note.lines = [
+        InvoiceLine(
+            position=ln.position,
+            description=ln.description,
+            quantity=-ln.quantity,
+            unit_price=ln.unit_price,
+            vat_rate=ln.vat_rate,
+        )
+        for ln in invoice.lines
+    ]
+    db.session.add(note)
+    db.session.flush()
+    today = local_today()
+    _issue(note, today, today)
+    invoice.state = InvoiceState.CANCELLED
+    fee = -db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(
+            Movement.invoice_id == invoice.id, Movement.kind == MovementKind.CONTRIBUTION
+        )
+    )
+    activity = invoice.activity
+    _move(activity, MovementKind.CREDIT_NOTE, note.net, today, invoice_id=note.id)
+    _move(activity, MovementKind.CONTRIBUTION_REFUND, fee, today, invoice_id=note.id)
+    audit.record(
+        "payroll.invoice_cancelled",
+        invoice,
+        actor=actor,
+        credit_note=note.reference,
+        reason=reason,
+    )
+    return note
+
+
+def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount=None) -> None:
+    """The client paid: the payment is recorded and the invoice is paid."""
+    if (
+        invoice.kind != InvoiceKind.INVOICE
+        or InvoiceState.PAID not in INVOICE_TRANSITIONS[invoice.state]
+    ):
+        raise ServiceError(
+            _l(
+                "An invoice that is “%(state)s” cannot be marked paid.",
+                state=INVOICE_STATE_LABELS[invoice.state],
+            )
+        )
+    if paid_on is None or paid_on < invoice.issued_on or paid_on > local_today():
+        raise ServiceError(_l("The payment date is between the issue date and today."), "paid_on")
+    received = invoice.total if amount in (None, "") else money(amount, "amount")
+    if received != invoice.total:
+        raise ServiceError(
+            _l(
+                "The invoice is paid in full: %(total)s euros.",
+                total=f"{invoice.total:.2f}",
+            ),
+            "amount",
+        )
+    db.session.add(
+        Payment(invoice_id=invoice.id, amount=received, paid_on=paid_on, recorded_by_id=officer.id)
+    )
+    invoice.state, invoice.paid_on = InvoiceState.PAID, paid_on
+    audit.record("payroll.invoice_paid", invoice, actor=officer, amount=received, paid_on=paid_on)

@@ -1,0 +1,79 @@
+"""Invoices issued at the same moment on a committed database (PostgreSQL under CI's second
+run, SQLite in the first): numbers follow without a gap and none is given twice, also when
+one of the issues fails and rolls back."""
+
+import threading
+
+import sqlalchemy as sa
+
+from sip.extensions import db
+from sip.members.models import Member
+from sip.payroll import services
+from sip.payroll.models import Invoice, InvoiceState
+from tests import factories
+from tests.conftest import migrated_app, scratch_database
+from tests.factories import invoice_lines
+
+ISSUERS = 20
+
+
+def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers(tmp_path):
+    with scratch_database("invoice_race", tmp_path) as url:
+        app = migrated_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 25, "max_overflow": 5})
+        with app.app_context():
+            w = factories.build_world()
+            factories.build_payroll(w)
+            drafts = [
+                services.create_invoice(w.member, w.contract, lines=invoice_lines(f"{i + 1}.00"))
+                for i in range(ISSUERS)
+            ]
+            db.session.commit()
+            ids, member_id = [d.id for d in drafts], w.member.id
+        barrier = threading.Barrier(ISSUERS)
+        failures: list[str] = []
+
+        def issue(invoice_id: int, fail: bool):
+            with app.app_context():
+                try:
+                    barrier.wait(timeout=60)
+                    for _attempt in range(50):  # a busy SQLite says so: the client retries
+                        try:
+                            # As a POST request does: SQLite's write lock first.
+                            db.session.connection(
+                                execution_options={"sqlite_begin_immediate": True}
+                            )
+                            member = db.session.get(Member, member_id)
+                            invoice = db.session.get(Invoice, invoice_id)
+                            services.issue_invoice(member, invoice)
+                            db.session.flush()
+                            if fail:
+                                raise RuntimeError("the request failed after numbering")
+                            db.session.commit()
+                            return
+                        except sa.exc.OperationalError:
+                            db.session.rollback()
+                    failures.append(f"{invoice_id}: database busy 50 times")
+                except RuntimeError:
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+        # Every fifth issue fails after taking its number: its number goes back.
+        threads = [
+            threading.Thread(target=issue, args=(invoice_id, i % 5 == 4))
+            for i, invoice_id in enumerate(ids)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=180)
+        assert failures == []
+        with app.app_context():
+            issued = db.session.execute(
+                sa.select(Invoice.number, Invoice.state).where(Invoice.id.in_(ids))
+            ).all()
+            numbers = sorted(n for n, s in issued if s == InvoiceState.ISSUED)
+            assert numbers == list(range(1, ISSUERS - ISSUERS // 5 + 1))
+            assert sum(1 for _n, s in issued if s == InvoiceState.DRAFT) == ISSUERS // 5
+            db.session.remove()
+            db.engine.dispose()
