@@ -78,8 +78,8 @@ TRUSTED_PROXIES = 0
 MEMBERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 
-#: Largest request body accepted (bytes).
-MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+#: Largest request body accepted (bytes): a receipt and its form.
+MAX_CONTENT_LENGTH = 6 * 1000 * 1000
 
 #: Working groups (DESIGN.md "The cycle and its states"): composition rules and limits.
 WG_MAX_GROUPS_PER_CYCLE = 4
@@ -153,3 +153,8 @@ ASSEMBLY_NOTICE_DAYS = 15
 #: Members who have not voted on everything are reminded this many hours before advance
 #: voting closes (when the assembly starts), once, by send-mail.
 ASSEMBLY_CLOSING_REMINDER_HOURS = 24
+
+#: Payroll (issue "Contracts, invoices, expenses and salaries"): receipts are kept in this
+#: folder, outside the web root (default: instance/receipts), up to this size.
+PAYROLL_RECEIPTS_DIR = None
+PAYROLL_RECEIPT_MAX_BYTES = 5 * 1000 * 1000

@@ -5,6 +5,7 @@ SQLite by default; PostgreSQL when ``SIP_TEST_DATABASE_URL`` is set.
 
 import os
 import secrets
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from sip.extensions import db, limiter
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("SIP_TEST_DATABASE_URL")
+#: Receipts uploaded by tests go here, never into instance/.
+RECEIPTS_DIR = tempfile.mkdtemp(prefix="sip-test-receipts-")
 
 
 def compile_translations() -> None:
@@ -74,6 +77,7 @@ def app_config(url: str) -> dict:
         "MAIL_BACKEND": "memory",
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PAYROLL_RECEIPTS_DIR": RECEIPTS_DIR,
     }
 
 

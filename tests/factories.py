@@ -640,7 +640,9 @@ def build_payroll(w) -> None:
         amount="400.00",
     )
     w.other_activity = payroll.create_activity(w.board, name="Translation")
-    w.other_client = payroll.create_client(w.board, name="Éditions Nord", vat_number="FR40303265045")
+    w.other_client = payroll.create_client(
+        w.board, name="Éditions Nord", vat_number="FR40303265045"
+    )
     w.other_contract = payroll.declare_contract(
         w.board,
         activity=w.other_activity,

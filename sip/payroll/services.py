@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
-from sip.db import local_today, utcnow
+from sip.db import local_today, lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import Member
@@ -24,6 +24,9 @@ from sip.payroll.models import (
     Client,
     Contract,
     ContractState,
+    Expense,
+    ExpenseCategory,
+    ExpenseState,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -33,6 +36,8 @@ from sip.payroll.models import (
     MovementKind,
     Payment,
     PayrollRates,
+    Salary,
+    SalaryState,
 )
 
 #: No single amount above this: a typo, not a contract.
@@ -603,3 +608,265 @@ def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount
     )
     invoice.state, invoice.paid_on = InvoiceState.PAID, paid_on
     audit.record("payroll.invoice_paid", invoice, actor=officer, amount=received, paid_on=paid_on)
+
+
+# -- expenses ---------------------------------------------------------------------------------
+
+#: What a receipt may be, recognised by its first bytes (not by its name or declared type).
+RECEIPT_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def receipt_type(head: bytes) -> str | None:
+    for magic, mime in RECEIPT_TYPES:
+        if head.startswith(magic):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def receipts_dir():
+    from pathlib import Path
+
+    from flask import current_app
+
+    folder = current_app.config["PAYROLL_RECEIPTS_DIR"] or str(
+        Path(current_app.instance_path) / "receipts"
+    )
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def receipt_path(expense: Expense):
+    return receipts_dir() / expense.receipt_key
+
+
+def _store_receipt(data: bytes, filename: str) -> tuple[str, str, str, int]:
+    """Check and keep a receipt outside the web root under a random name."""
+    import secrets
+
+    from flask import current_app
+
+    limit = int(current_app.config["PAYROLL_RECEIPT_MAX_BYTES"])
+    if not data:
+        raise ServiceError(_l("Attach the receipt: a PDF or a photo."), "receipt")
+    if len(data) > limit:
+        raise ServiceError(
+            _l("The receipt is too large: at most %(mb)s MB.", mb=f"{limit / 1_000_000:g}"),
+            "receipt",
+        )
+    mime = receipt_type(data[:16])
+    if mime is None:
+        raise ServiceError(
+            _l("The receipt must be a PDF or an image (JPEG, PNG or WebP)."), "receipt"
+        )
+    key = secrets.token_hex(16)
+    (receipts_dir() / key).write_bytes(data)
+    name = "".join(c for c in (filename or "receipt") if c.isprintable())[:200] or "receipt"
+    return key, name, mime, len(data)
+
+
+def submit_expense(
+    member: Member,
+    *,
+    activity: Activity,
+    spent_on: date | None,
+    description: str,
+    category,
+    amount,
+    vat="0",
+    receipt: bytes,
+    receipt_name: str = "",
+) -> Expense:
+    """An expense paid by the member, with its receipt, for a payroll officer to accept."""
+    if activity.member_id != member.id:
+        raise ServiceError(_l("Choose one of your activities."), "activity")
+    if spent_on is None or spent_on > local_today():
+        raise ServiceError(_l("The day of the expense, today or before."), "spent_on")
+    description = (description or "").strip()
+    if not description:
+        raise ServiceError(_l("This field is required."), "description")
+    try:
+        category = ExpenseCategory(category)
+    except ValueError:
+        raise ServiceError(_l("Choose one of the options in the list."), "category") from None
+    total = money(amount, "amount")
+    tax = money(vat or "0", "vat", allow_zero=True)
+    if tax >= total:
+        raise ServiceError(_l("The VAT is part of the amount: it must be less."), "vat")
+    key, name, mime, size = _store_receipt(receipt, receipt_name)
+    expense = Expense(
+        member_id=member.id,
+        activity_id=activity.id,
+        spent_on=spent_on,
+        description=description[:300],
+        category=category,
+        amount=total,
+        vat=tax,
+        receipt_key=key,
+        receipt_name=name,
+        receipt_type=mime,
+        receipt_size=size,
+    )
+    db.session.add(expense)
+    db.session.flush()
+    audit.record("payroll.expense_submitted", expense, actor=member, amount=total)
+    return expense
+
+
+def _refuse_unless_submitted(expense) -> None:
+    if expense.state != ExpenseState.SUBMITTED:
+        raise ServiceError(_l("This expense has been decided already."))
+
+
+def accept_expense(officer: Member, expense) -> None:
+    """Reimburse the expense from the activity's budget (refused if the budget is short)."""
+    lock_row(Activity, expense.activity_id)
+    db.session.refresh(expense)
+    _refuse_unless_submitted(expense)
+    if available(expense.activity) < expense.amount:
+        raise ServiceError(
+            _l("The activity's budget is too small to reimburse this expense for now.")
+        )
+    expense.state = ExpenseState.ACCEPTED
+    expense.decided_by_id, expense.decided_at = officer.id, utcnow()
+    _move(
+        expense.activity,
+        MovementKind.EXPENSE,
+        -expense.amount,
+        local_today(),
+        expense_id=expense.id,
+    )
+    audit.record("payroll.expense_accepted", expense, actor=officer, amount=expense.amount)
+
+
+def refuse_expense(officer: Member, expense, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the expense is refused."), "reason")
+    _refuse_unless_submitted(expense)
+    expense.state, expense.reason = ExpenseState.REFUSED, reason
+    expense.decided_by_id, expense.decided_at = officer.id, utcnow()
+    audit.record("payroll.expense_refused", expense, actor=officer, reason=reason)
+
+
+# -- salaries ---------------------------------------------------------------------------------
+
+
+def available(activity: Activity) -> Decimal:
+    """The budget left for salaries: the balance less the salaries asked and not decided."""
+    asked = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Salary.budget), 0)).where(
+            Salary.activity_id == activity.id, Salary.state == SalaryState.REQUESTED
+        )
+    )
+    return rules.cents(Decimal(balance(activity)) - Decimal(asked or 0))
+
+
+def _work_period(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on is None:
+        raise ServiceError(_l("This field is required."), "work_starts_on")
+    if ends_on is None:
+        raise ServiceError(_l("This field is required."), "work_ends_on")
+    if ends_on < starts_on:
+        raise ServiceError(_l("The period cannot end before it starts."), "work_ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise ServiceError(_l("At most a year at a time."), "work_ends_on")
+
+
+def preview_salary(budget: Decimal, starts_on: date, ends_on: date) -> tuple:
+    """(salary, guaranteed payment date, rates used) for a budget and a work period."""
+    plan = schedule()
+    breakdown = rules.salary_over(budget, starts_on, ends_on, plan)
+    used = [rates_json(r) for r, _first, _last in plan.periods(starts_on, ends_on)]
+    last = plan.on(ends_on)
+    return breakdown, rules.working_days_after(ends_on, last.guarantee_days), used
+
+
+def request_salary(
+    member: Member,
+    *,
+    activity: Activity,
+    budget,
+    work_starts_on: date | None,
+    work_ends_on: date | None,
+):
+    """Ask for a salary from the activity's budget; a payroll officer validates it."""
+    if activity.member_id != member.id:
+        raise ServiceError(_l("Choose one of your activities."), "activity")
+    amount = money(budget, "budget")
+    _work_period(work_starts_on, work_ends_on)
+    left = available(activity)
+    if amount > left:
+        raise ServiceError(
+            _l(
+                "The activity's budget has %(left)s euros for salaries: ask for at most that.",
+                left=f"{left:.2f}",
+            ),
+            "budget",
+        )
+    breakdown, pay_by, used = preview_salary(amount, work_starts_on, work_ends_on)
+    salary = Salary(
+        member_id=member.id,
+        activity_id=activity.id,
+        work_starts_on=work_starts_on,
+        work_ends_on=work_ends_on,
+        **{f: getattr(breakdown, f) for f in rules.SALARY_FIELDS},
+        rates=used,
+        pay_by=pay_by,
+    )
+    db.session.add(salary)
+    db.session.flush()
+    audit.record(
+        "payroll.salary_requested",
+        salary,
+        actor=member,
+        budget=salary.budget,
+        net=salary.net,
+        pay_by=pay_by,
+    )
+    return salary
+
+
+def _refuse_unless_requested(salary) -> None:
+    if salary.state != SalaryState.REQUESTED:
+        raise ServiceError(_l("This salary has been decided already."))
+
+
+def validate_salary(officer: Member, salary) -> None:
+    """The payslip stands: the budget it uses leaves the activity."""
+    lock_row(Activity, salary.activity_id)
+    db.session.refresh(salary)
+    _refuse_unless_requested(salary)
+    if Decimal(balance(salary.activity)) < salary.budget:
+        raise ServiceError(_l("The activity's budget no longer covers this salary."))
+    salary.state = SalaryState.VALIDATED
+    salary.decided_by_id, salary.decided_at = officer.id, utcnow()
+    _move(salary.activity, MovementKind.SALARY, -salary.budget, local_today(), salary_id=salary.id)
+    audit.record("payroll.salary_validated", salary, actor=officer, pay_by=salary.pay_by)
+
+
+def refuse_salary(officer: Member, salary, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the salary is refused."), "reason")
+    _refuse_unless_requested(salary)
+    salary.state, salary.reason = SalaryState.REFUSED, reason
+    salary.decided_by_id, salary.decided_at = officer.id, utcnow()
+    audit.record("payroll.salary_refused", salary, actor=officer, reason=reason)
+
+
+def mark_salary_paid(officer: Member, salary, *, paid_on: date | None) -> None:
+    if salary.state != SalaryState.VALIDATED:
+        raise ServiceError(_l("Only a validated salary is paid."))
+    if paid_on is None or paid_on > local_today():
+        raise ServiceError(_l("The payment date is today or before."), "paid_on")
+    salary.state, salary.paid_on = SalaryState.PAID, paid_on
+    audit.record(
+        "payroll.salary_paid", salary, actor=officer, paid_on=paid_on, late=paid_on > salary.pay_by
+    )
