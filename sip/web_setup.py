@@ -28,6 +28,7 @@ FEATURES = (
     "surveys",
     "assembly",
     "actions",
+    "payroll",
     "notifications",
     "admin",
 )

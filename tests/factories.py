@@ -658,3 +658,34 @@ def build_payroll(w) -> None:
 
 def invoice_lines(amount: str = "1000.00", rate: str = "0.21") -> list[dict]:
     return [{"description": "Photo shoot", "quantity": "1", "unit_price": amount, "vat_rate": rate}]
+
+
+def payroll_for_access(w) -> None:
+    """``build_payroll`` and a draft invoice of the validated contract, for the role table."""
+    from datetime import timedelta
+
+    from sip.db import local_today
+    from sip.payroll import services as payroll
+
+    build_payroll(w)
+    w.invoice = payroll.create_invoice(w.member, w.contract, lines=invoice_lines())
+    issued = payroll.create_invoice(w.member, w.contract, lines=invoice_lines())
+    payroll.issue_invoice(w.member, issued)
+    w.expense = payroll.submit_expense(
+        w.member,
+        activity=w.activity,
+        spent_on=local_today(),
+        description="Train",
+        category="travel",
+        amount="10.00",
+        receipt=b"%PDF-1.4 receipt",
+        receipt_name="ticket.pdf",
+    )
+    w.salary = payroll.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="100.00",
+        work_starts_on=local_today() - timedelta(days=5),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+    db.session.flush()

@@ -54,6 +54,12 @@ ADMIN = frozenset({"admin"})
 MEMBER_AREA = LOGGED_IN - {"expert"}
 BOARD = frozenset({"board"})
 ASSEMBLY = frozenset({"admin", "chair"})
+#: Payroll: the member who owns the rows, the payroll officer who sees everyone's.
+OWNER = frozenset({"member"})
+OWNER_OR_OFFICER = frozenset({"member", "payroll"})
+OFFICERS = frozenset({"payroll"})
+#: Another member's payroll row is a 404; invited experts have no payroll (403).
+NOT_YOURS = {"refused": 404, "statuses": {"expert": 403}}
 #: Who creates and edits actions: admins and members holding a board seat.
 ACTION_MANAGERS = frozenset({"admin", "board"})
 GROUP_MANAGERS = frozenset({"moderator", "admin"})  # the group's moderator, and admins
@@ -930,6 +936,155 @@ ROUTES = [
         refused=404,
         anonymous=404,
     ),
+    # payroll: each member their own rows (another's is a 404); payroll officers see all
+    Route("payroll.index", "GET", "/payroll/", MEMBER_AREA),
+    Route(
+        "payroll.create_activity",
+        "POST",
+        "/payroll/activities",
+        MEMBER_AREA,
+        303,
+        {"name": "Music"},
+    ),
+    Route(
+        "payroll.activity", "GET", "/payroll/activities/{activity}", OWNER_OR_OFFICER, **NOT_YOURS
+    ),
+    Route("payroll.clients", "GET", "/payroll/clients", MEMBER_AREA),
+    Route("payroll.clients", "POST", "/payroll/clients", MEMBER_AREA, 303, {"name": "A client"}),
+    Route("payroll.declare", "GET", "/payroll/contracts/new", MEMBER_AREA),
+    # Only the member has this activity and client: the others are told to choose theirs.
+    Route(
+        "payroll.declare",
+        "POST",
+        "/payroll/contracts/new",
+        MEMBER_AREA,
+        422,
+        {
+            "activity": "{activity}",
+            "client": "{client}",
+            "starts_on": "{yesterday}",
+            "ends_on": "{yesterday}",
+            "days_worked": "1",
+            "description": "Work",
+            "amount": "100.00",
+        },
+        statuses={"member": 303},
+    ),
+    Route(
+        "payroll.contract", "GET", "/payroll/contracts/{contract}", OWNER_OR_OFFICER, **NOT_YOURS
+    ),
+    # Only a returned declaration is corrected: this one is validated.
+    Route(
+        "payroll.edit_contract",
+        "GET",
+        "/payroll/contracts/{contract}/edit",
+        frozenset(),
+        **NOT_YOURS,
+    ),
+    Route(
+        "payroll.validate_contract", "POST", "/payroll/contracts/{declared}/validate", OFFICERS, 303
+    ),
+    Route(
+        "payroll.return_contract",
+        "POST",
+        "/payroll/contracts/{declared}/return",
+        OFFICERS,
+        303,
+        {"reason": "The address is missing."},
+    ),
+    Route(
+        "payroll.new_invoice", "GET", "/payroll/contracts/{contract}/invoice", OWNER, **NOT_YOURS
+    ),
+    Route("payroll.edit_invoice", "GET", "/payroll/invoices/{invoice}/edit", OWNER, **NOT_YOURS),
+    Route("payroll.invoice", "GET", "/payroll/invoices/{invoice}", OWNER_OR_OFFICER, **NOT_YOURS),
+    Route(
+        "payroll.issue_invoice",
+        "POST",
+        "/payroll/invoices/{invoice}/issue",
+        OWNER,
+        303,
+        {"due_in_days": "30"},
+        **NOT_YOURS,
+    ),
+    # A draft is not cancelled (there is nothing to credit): 422 for those who see it.
+    Route(
+        "payroll.cancel_invoice",
+        "POST",
+        "/payroll/invoices/{invoice}/cancel",
+        OWNER_OR_OFFICER,
+        422,
+        {"reason": "Mistake."},
+        **NOT_YOURS,
+    ),
+    Route(
+        "payroll.mark_paid",
+        "POST",
+        "/payroll/invoices/{invoice}/paid",
+        OFFICERS,
+        422,
+        {"paid_on": "{yesterday}", "amount": "1210.00"},
+    ),
+    Route("payroll.office", "GET", "/payroll/office", OFFICERS),
+    Route("payroll.new_expense", "GET", "/payroll/expenses/new", MEMBER_AREA),
+    # Without a receipt: refused with its message, whoever asks.
+    Route(
+        "payroll.new_expense",
+        "POST",
+        "/payroll/expenses/new",
+        MEMBER_AREA,
+        422,
+        {
+            "activity": "{activity}",
+            "spent_on": "{yesterday}",
+            "description": "Taxi",
+            "category": "travel",
+            "amount": "20.00",
+        },
+    ),
+    Route("payroll.expense", "GET", "/payroll/expenses/{expense}", OWNER_OR_OFFICER, **NOT_YOURS),
+    Route(
+        "payroll.receipt",
+        "GET",
+        "/payroll/expenses/{expense}/receipt",
+        OWNER_OR_OFFICER,
+        **NOT_YOURS,
+    ),
+    Route("payroll.accept_expense", "POST", "/payroll/expenses/{expense}/accept", OFFICERS, 303),
+    Route(
+        "payroll.refuse_expense",
+        "POST",
+        "/payroll/expenses/{expense}/refuse",
+        OFFICERS,
+        303,
+        {"reason": "No receipt."},
+    ),
+    Route("payroll.new_salary", "GET", "/payroll/salaries/new", MEMBER_AREA),
+    # The preview: only the member has this activity; the others are told to choose theirs.
+    Route(
+        "payroll.new_salary",
+        "POST",
+        "/payroll/salaries/new",
+        MEMBER_AREA,
+        422,
+        {
+            "activity": "{activity}",
+            "budget": "50.00",
+            "work_starts_on": "{yesterday}",
+            "work_ends_on": "{yesterday}",
+        },
+        statuses={"member": 200},
+    ),
+    Route("payroll.salary", "GET", "/payroll/salaries/{salary}", OWNER_OR_OFFICER, **NOT_YOURS),
+    Route("payroll.validate_salary", "POST", "/payroll/salaries/{salary}/validate", OFFICERS, 303),
+    Route(
+        "payroll.refuse_salary",
+        "POST",
+        "/payroll/salaries/{salary}/refuse",
+        OFFICERS,
+        303,
+        {"reason": "Too early."},
+    ),
+    Route("payroll.guarantee_fund", "GET", "/payroll/office/fund", OFFICERS),
     # notifications: each member their own
     Route("notifications.index", "GET", "/notifications/", LOGGED_IN),
     Route("notifications.read_all", "POST", "/notifications/read", LOGGED_IN, 303),
@@ -1139,6 +1294,14 @@ def _ids(world) -> dict[str, int]:
         "done_assembly": world.done_assembly.id,
         "filled_seat": world.users_seats.seats[0].id,
         "action": getattr(getattr(world, "action", None), "id", 0),
+        "activity": getattr(getattr(world, "activity", None), "id", 0),
+        "client": getattr(getattr(world, "client", None), "id", 0),
+        "contract": getattr(getattr(world, "contract", None), "id", 0),
+        "declared": getattr(getattr(world, "declared", None), "id", 0),
+        "invoice": getattr(getattr(world, "invoice", None), "id", 0),
+        "expense": getattr(getattr(world, "expense", None), "id", 0),
+        "salary": getattr(getattr(world, "salary", None), "id", 0),
+        "yesterday": (local_today() - timedelta(days=1)).isoformat(),
         "due": (local_today() + timedelta(days=30)).isoformat(),
     }
 
@@ -1149,6 +1312,8 @@ def test_role_gets_expected_status(client, auth, full_world, route: Route, role:
     world = full_world
     if "{action}" in route.url:
         factories.simple_action(world)
+    if route.endpoint.startswith("payroll."):
+        factories.payroll_for_access(world)
     ids = {k: str(v) for k, v in _ids(world).items()}
     if role != "anonymous":
         auth.login_as(getattr(world, role))

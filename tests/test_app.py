@@ -119,8 +119,9 @@ def test_server_error_page_is_styled_and_translated(app, client, monkeypatch):
     assert "Er ging iets mis" in response.get_data(as_text=True)
 
 
-def test_oversized_request_is_refused_with_413(client, world):
-    response = client.post("/auth/register", data={"name": "x" * (3 * 1024 * 1024)})
+def test_oversized_request_is_refused_with_413(app, client, world):
+    too_big = app.config["MAX_CONTENT_LENGTH"] + 1
+    response = client.post("/auth/register", data={"name": "x" * too_big})
     assert response.status_code == 413
 
 

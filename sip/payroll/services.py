@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
@@ -157,7 +158,8 @@ def money(value, field: str, *, allow_zero: bool = False) -> Decimal:
         raise ServiceError(_l("The amount must be more than zero."), field)
     if amount > MAX_AMOUNT:
         raise ServiceError(
-            _l("At most %(max)s euros: check the amount.", max=f"{MAX_AMOUNT:,.0f}"), field
+            _l("At most %(max)s euros: check the amount.", max=format_decimal(MAX_AMOUNT)),
+            field,
         )
     return amount
 
@@ -788,15 +790,15 @@ def preview_salary(budget: Decimal, starts_on: date, ends_on: date) -> tuple:
     return breakdown, rules.working_days_after(ends_on, last.guarantee_days), used
 
 
-def request_salary(
+def check_salary(
     member: Member,
     *,
     activity: Activity,
     budget,
     work_starts_on: date | None,
     work_ends_on: date | None,
-):
-    """Ask for a salary from the activity's budget; a payroll officer validates it."""
+) -> Decimal:
+    """What a salary request checks (own activity, amount, period, budget left); the amount."""
     if activity.member_id != member.id:
         raise ServiceError(_l("Choose one of your activities."), "activity")
     amount = money(budget, "budget")
@@ -810,6 +812,25 @@ def request_salary(
             ),
             "budget",
         )
+    return amount
+
+
+def request_salary(
+    member: Member,
+    *,
+    activity: Activity,
+    budget,
+    work_starts_on: date | None,
+    work_ends_on: date | None,
+) -> Salary:
+    """Ask for a salary from the activity's budget; a payroll officer validates it."""
+    amount = check_salary(
+        member,
+        activity=activity,
+        budget=budget,
+        work_starts_on=work_starts_on,
+        work_ends_on=work_ends_on,
+    )
     breakdown, pay_by, used = preview_salary(amount, work_starts_on, work_ends_on)
     salary = Salary(
         member_id=member.id,

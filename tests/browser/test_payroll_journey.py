@@ -1,0 +1,87 @@
+"""A member declares a contract, the payroll officer validates it, the member invoices it,
+asks for a salary and sees its guaranteed payment date; the pages pass axe and fit a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, assert_fits_a_phone
+from tests.browser.test_cycle_journey import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
+    urls = []
+    member = new_page()
+    log_in(member, "member@example.org")
+    member.get_by_role("link", name="My pay").click()
+    member.get_by_text("Create an activity").click()
+    member.get_by_label("Name of the activity").fill("Illustration")
+    member.get_by_role("button", name="Create the activity").click()
+    expect(member.get_by_text("The activity is created.")).to_be_visible()
+    member.goto("/payroll/clients")
+    member.get_by_label("Client's name").fill("Maison d'édition Test")
+    member.get_by_label("VAT number (for a business), e.g. BE0403170701").fill("BE0403170702")
+    member.get_by_role("button", name="Add the client").click()
+    expect(member.get_by_text("This is not a valid EU VAT number")).to_be_visible()
+    member.get_by_label("VAT number (for a business), e.g. BE0403170701").fill("BE0403170701")
+    member.get_by_role("button", name="Add the client").click()
+    expect(member.get_by_text("The client is added.")).to_be_visible()
+    urls.append(member.url)
+    assert_accessible(member)
+
+    member.goto("/payroll/contracts/new")
+    member.get_by_label("Activity").select_option(label="Illustration")
+    member.get_by_label("Client", exact=True).select_option(label="Maison d'édition Test")
+    member.get_by_label("Work starts on").fill("2026-04-20")
+    member.get_by_label("Work ends on").fill("2026-04-30")
+    member.get_by_label("Days worked").fill("6")
+    member.get_by_label("What the work is").fill("Illustrations for a children's book")
+    member.get_by_label("Agreed amount excluding VAT (euros)").fill("1000.00")
+    member.get_by_role("button", name="Declare the contract").click()
+    expect(member.get_by_text("a payroll officer will check it")).to_be_visible()
+    contract_url = member.url
+    urls.append(contract_url)
+    assert_accessible(member)
+
+    officer = new_page()
+    log_in(officer, "payroll@example.org")
+    officer.goto("/payroll/office")
+    officer.get_by_role("link", name=re.compile("Marie Member — Maison")).click()
+    officer.get_by_role("button", name="Validate the contract").click()
+    expect(officer.get_by_text("The contract is validated")).to_be_visible()
+
+    member.goto(contract_url)
+    member.get_by_role("button", name="Invoice this contract").click()
+    assert_accessible(member)
+    member.get_by_role("button", name="Save the draft").click()
+    expect(member.locator("#total")).to_have_text("1210.00")
+    member.get_by_role("button", name=re.compile("Issue the invoice")).click()
+    expect(member.get_by_text(re.compile(r"Invoice 2026-\d{4} is issued"))).to_be_visible()
+    urls.append(member.url)
+    assert_accessible(member)
+
+    member.goto("/payroll/salaries/new")
+    member.get_by_label("Activity").select_option(label="Illustration")
+    member.get_by_label("Budget to turn into salary (euros)").fill("935.00")
+    member.get_by_label("The work began on").fill("2026-04-20")
+    member.get_by_label("The work ended on").fill("2026-04-30")
+    member.get_by_role("button", name="See the breakdown and the payment date").click()
+    expect(member.locator("#net")).to_have_text("585.22")
+    expect(member.get_by_text("Tuesday, May 12, 2026")).to_be_visible()
+    assert_accessible(member)
+    member.get_by_role("button", name="Confirm and ask for this salary").click()
+    expect(
+        member.get_by_role("heading", name=re.compile("Payslip of Marie Member"))
+    ).to_be_visible()
+    expect(member.get_by_text("Tuesday, May 12, 2026")).to_be_visible()
+    urls.append(member.url)
+    assert_accessible(member)
+
+    phone = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    log_in(phone, "member@example.org")
+    for url in urls:
+        phone.goto(url)
+        assert_fits_a_phone(phone)
