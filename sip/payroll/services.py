@@ -193,6 +193,24 @@ def _move(activity: Activity, kind: MovementKind, amount: Decimal, day: date, **
     )
 
 
+def _reason(reason: str | None, message) -> str:
+    """A refusal's reason, required: the member reads it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(message, "reason")
+    return reason
+
+
+def _decided(row, officer: Member, state, action: str, reason: str = "", **details) -> None:
+    """A payroll officer's decision on a declaration, an expense or a salary: its new state,
+    who decided and when, the reason if any; and the audit entry."""
+    row.state, row.reason = state, reason
+    row.decided_by_id, row.decided_at = officer.id, utcnow()
+    if reason:
+        details["reason"] = reason
+    audit.record(action, row, actor=officer, **details)
+
+
 # -- clients ---------------------------------------------------------------------------------
 
 
@@ -333,17 +351,13 @@ def redeclare_contract(member: Member, contract: Contract, **values) -> None:
 
 def validate_contract(officer: Member, contract: Contract) -> None:
     _move_contract(contract, ContractState.VALIDATED)
-    contract.decided_by_id, contract.decided_at, contract.reason = officer.id, utcnow(), ""
-    audit.record("payroll.contract_validated", contract, actor=officer)
+    _decided(contract, officer, ContractState.VALIDATED, "payroll.contract_validated")
 
 
 def return_contract(officer: Member, contract: Contract, reason: str) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Say why the declaration is returned."), "reason")
+    reason = _reason(reason, _l("Say why the declaration is returned."))
     _move_contract(contract, ContractState.RETURNED)
-    contract.decided_by_id, contract.decided_at, contract.reason = officer.id, utcnow(), reason
-    audit.record("payroll.contract_returned", contract, actor=officer, reason=reason)
+    _decided(contract, officer, ContractState.RETURNED, "payroll.contract_returned", reason)
 
 
 # -- invoices --------------------------------------------------------------------------------
@@ -530,9 +544,7 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
     """Cancel an issued, unpaid invoice with a credit note: a document of its own, numbered
     in the credit notes' series, with the same lines at minus their quantity. The budget
     gives back the amount and receives back the contribution. Nothing is deleted."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Say why the invoice is cancelled."), "reason")
+    reason = _reason(reason, _l("Say why the invoice is cancelled."))
     if InvoiceState.CANCELLED not in INVOICE_TRANSITIONS[invoice.state]:
         raise ServiceError(
             _l(
@@ -735,8 +747,6 @@ def accept_expense(officer: Member, expense) -> None:
         raise ServiceError(
             _l("The activity's budget is too small to reimburse this expense for now.")
         )
-    expense.state = ExpenseState.ACCEPTED
-    expense.decided_by_id, expense.decided_at = officer.id, utcnow()
     _move(
         expense.activity,
         MovementKind.EXPENSE,
@@ -744,17 +754,15 @@ def accept_expense(officer: Member, expense) -> None:
         local_today(),
         expense_id=expense.id,
     )
-    audit.record("payroll.expense_accepted", expense, actor=officer, amount=expense.amount)
+    _decided(
+        expense, officer, ExpenseState.ACCEPTED, "payroll.expense_accepted", amount=expense.amount
+    )
 
 
 def refuse_expense(officer: Member, expense, reason: str) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Say why the expense is refused."), "reason")
+    reason = _reason(reason, _l("Say why the expense is refused."))
     _refuse_unless_submitted(expense)
-    expense.state, expense.reason = ExpenseState.REFUSED, reason
-    expense.decided_by_id, expense.decided_at = officer.id, utcnow()
-    audit.record("payroll.expense_refused", expense, actor=officer, reason=reason)
+    _decided(expense, officer, ExpenseState.REFUSED, "payroll.expense_refused", reason)
 
 
 # -- salaries ---------------------------------------------------------------------------------
@@ -866,20 +874,16 @@ def validate_salary(officer: Member, salary) -> None:
     _refuse_unless_requested(salary)
     if Decimal(balance(salary.activity)) < salary.budget:
         raise ServiceError(_l("The activity's budget no longer covers this salary."))
-    salary.state = SalaryState.VALIDATED
-    salary.decided_by_id, salary.decided_at = officer.id, utcnow()
     _move(salary.activity, MovementKind.SALARY, -salary.budget, local_today(), salary_id=salary.id)
-    audit.record("payroll.salary_validated", salary, actor=officer, pay_by=salary.pay_by)
+    _decided(
+        salary, officer, SalaryState.VALIDATED, "payroll.salary_validated", pay_by=salary.pay_by
+    )
 
 
 def refuse_salary(officer: Member, salary, reason: str) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Say why the salary is refused."), "reason")
+    reason = _reason(reason, _l("Say why the salary is refused."))
     _refuse_unless_requested(salary)
-    salary.state, salary.reason = SalaryState.REFUSED, reason
-    salary.decided_by_id, salary.decided_at = officer.id, utcnow()
-    audit.record("payroll.salary_refused", salary, actor=officer, reason=reason)
+    _decided(salary, officer, SalaryState.REFUSED, "payroll.salary_refused", reason)
 
 
 def mark_salary_paid(officer: Member, salary, *, paid_on: date | None) -> None:

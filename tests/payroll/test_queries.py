@@ -1,0 +1,74 @@
+"""The payroll's list pages run as many queries for 5 rows as for 50."""
+
+from datetime import timedelta
+
+from sip.db import local_today
+from sip.extensions import db
+from sip.payroll import services
+from tests.factories import invoice_lines
+
+PDF = b"%PDF-1.4 receipt"
+
+
+def _grow(w, n: int) -> None:
+    """n more contracts, issued invoices, expenses and salaries of the member."""
+    today = local_today()
+    for i in range(n):
+        contract = services.declare_contract(
+            w.member,
+            activity=w.activity,
+            client=w.client,
+            starts_on=today - timedelta(days=3),
+            ends_on=today - timedelta(days=1),
+            days_worked=2,
+            description=f"Job {i}",
+            amount="500.00",
+        )
+        services.validate_contract(w.payroll, contract)
+        invoice = services.create_invoice(w.member, contract, lines=invoice_lines("500.00"))
+        services.issue_invoice(w.member, invoice)
+        services.submit_expense(
+            w.member,
+            activity=w.activity,
+            spent_on=today,
+            description=f"Taxi {i}",
+            category="travel",
+            amount="12.00",
+            receipt=PDF,
+        )
+        services.request_salary(
+            w.member,
+            activity=w.activity,
+            budget="100.00",
+            work_starts_on=today - timedelta(days=3),
+            work_ends_on=today - timedelta(days=1),
+        )
+    db.session.flush()
+
+
+def test_list_pages_do_not_grow_with_the_rows(client, auth, count_queries, payroll_world):
+    w = payroll_world
+    pages = {
+        w.member: ["/payroll/", f"/payroll/activities/{w.activity.id}"],
+        w.payroll: ["/payroll/office", "/payroll/office/fund"],
+    }
+    _grow(w, 5)
+    small = {}
+    for who, urls in pages.items():
+        auth.logout()
+        auth.login_as(who)
+        for url in urls:
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            small[url] = len(queries)
+    _grow(w, 45)
+    for who, urls in pages.items():
+        auth.logout()
+        auth.login_as(who)
+        for url in urls:
+            with count_queries() as queries:
+                page = client.get(url)
+            assert page.status_code == 200
+            assert len(queries) == small[url], (url, small[url], len(queries))
+    office = client.get("/payroll/office").get_data(as_text=True)
+    assert office.count("— Taxi ") == 50  # every expense waiting is listed
