@@ -74,8 +74,8 @@ def send_mail_command(once: bool, interval: float) -> None:
             finally:
                 db.session.remove()
             time.sleep(interval)
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt:  # Ctrl-C ends the loop, as SIGTERM does
+        click.echo("send-mail: stopped.")
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo("send-mail: stopped.")

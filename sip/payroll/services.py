@@ -3,6 +3,7 @@ contracts, invoices and credit notes, payments. Each checks what the member may 
 refuses bad input with a message; each state change is in the audit log.
 """
 
+import contextlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -479,13 +480,10 @@ def _next_number(kind: InvoiceKind, year: int) -> int:
     number back (the lock and the increment leave with the transaction)."""
     key = {"year": year, "kind": kind}
     if db.session.get(InvoiceSequence, (year, kind)) is None:
-        # The first invoice of the year: create the row; a concurrent creator makes one of
-        # the two inserts fail on the primary key, so it is retried once under the lock.
-        try:
-            with db.session.begin_nested():
-                db.session.add(InvoiceSequence(**key, last=0))
-        except sa.exc.IntegrityError:
-            pass
+        # The first invoice of the year creates the row. When another request created it
+        # first, this insert fails on the primary key (its savepoint only): the row exists.
+        with contextlib.suppress(sa.exc.IntegrityError), db.session.begin_nested():
+            db.session.add(InvoiceSequence(**key, last=0))
     row = db.session.execute(
         sa.update(InvoiceSequence)
         .where(InvoiceSequence.year == year, InvoiceSequence.kind == kind)

@@ -274,17 +274,24 @@ def edit_contract(contract_id: int):
     )
 
 
+def _decide(call, message: str, target: str, page, form=None):
+    """A payroll officer's decision on a row: run it, or show the row's page again (422)."""
+    done = run_form(form or ConfirmForm(), call, message, target)
+    if done:
+        return done
+    return page(status=422, **({"reason_form": form} if form is not None else {}))
+
+
 @bp.post("/contracts/<int:contract_id>/validate")
 @require(P.OFFICE)
 def validate_contract(contract_id: int):
     item = db.get_or_404(Contract, contract_id)
-    done = run_form(
-        ConfirmForm(),
+    return _decide(
         lambda: services.validate_contract(current_user, item),
         _("The contract is validated: the member can invoice it."),
         url_for("payroll.contract", contract_id=item.id),
+        lambda **kw: _contract_page(item, **kw),
     )
-    return done or _contract_page(item, status=422)
 
 
 @bp.post("/contracts/<int:contract_id>/return")
@@ -292,13 +299,13 @@ def validate_contract(contract_id: int):
 def return_contract(contract_id: int):
     item = db.get_or_404(Contract, contract_id)
     form = ReasonForm()
-    done = run_form(
-        form,
+    return _decide(
         lambda: services.return_contract(current_user, item, form.reason.data),
         _("The declaration is returned to the member with your reason."),
         url_for("payroll.contract", contract_id=item.id),
+        lambda **kw: _contract_page(item, **kw),
+        form,
     )
-    return done or _contract_page(item, status=422, reason_form=form)
 
 
 # -- invoices --------------------------------------------------------------------------------
@@ -614,13 +621,12 @@ def receipt(expense_id: int):
 @require(P.OFFICE)
 def accept_expense(expense_id: int):
     item = db.get_or_404(Expense, expense_id)
-    done = run_form(
-        ConfirmForm(),
+    return _decide(
         lambda: services.accept_expense(current_user, item),
         _("The expense is accepted and reimbursed from the activity's budget."),
         url_for("payroll.expense", expense_id=item.id),
+        lambda **kw: _expense_page(item, **kw),
     )
-    return done or _expense_page(item, status=422)
 
 
 @bp.post("/expenses/<int:expense_id>/refuse")
@@ -628,13 +634,13 @@ def accept_expense(expense_id: int):
 def refuse_expense(expense_id: int):
     item = db.get_or_404(Expense, expense_id)
     form = ReasonForm()
-    done = run_form(
-        form,
+    return _decide(
         lambda: services.refuse_expense(current_user, item, form.reason.data),
         _("The expense is refused; the member reads your reason."),
         url_for("payroll.expense", expense_id=item.id),
+        lambda **kw: _expense_page(item, **kw),
+        form,
     )
-    return done or _expense_page(item, status=422, reason_form=form)
 
 
 # -- salaries ---------------------------------------------------------------------------------
@@ -707,13 +713,12 @@ def _salary_page(item: Salary, status: int = 200, reason_form=None):
 @require(P.OFFICE)
 def validate_salary(salary_id: int):
     item = db.get_or_404(Salary, salary_id)
-    done = run_form(
-        ConfirmForm(),
+    return _decide(
         lambda: services.validate_salary(current_user, item),
         _("The salary is validated: pay it by the date shown."),
         url_for("payroll.salary", salary_id=item.id),
+        lambda **kw: _salary_page(item, **kw),
     )
-    return done or _salary_page(item, status=422)
 
 
 @bp.post("/salaries/<int:salary_id>/refuse")
@@ -721,13 +726,13 @@ def validate_salary(salary_id: int):
 def refuse_salary(salary_id: int):
     item = db.get_or_404(Salary, salary_id)
     form = ReasonForm()
-    done = run_form(
-        form,
+    return _decide(
         lambda: services.refuse_salary(current_user, item, form.reason.data),
         _("The salary is refused; the member reads your reason."),
         url_for("payroll.salary", salary_id=item.id),
+        lambda **kw: _salary_page(item, **kw),
+        form,
     )
-    return done or _salary_page(item, status=422, reason_form=form)
 
 
 @bp.get("/office/fund")
