@@ -27,7 +27,7 @@ translations: .stamp-install ## Compile the French and Dutch translations
 	@$(BIN)/pybabel compile -d sip/translations >/dev/null
 
 messages: .stamp-install ## Extract translatable strings and update the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 100 -o sip/translations/messages.pot . templates/_macros
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -w 100 -o sip/translations/messages.pot . templates/_macros
 	$(BIN)/pybabel update -i sip/translations/messages.pot -d sip/translations --no-fuzzy-matching -w 100
 
 run: install ## Migrate, load demo data if empty, serve on http://127.0.0.1:5000

@@ -55,6 +55,7 @@ def init_extensions(app: Flask) -> None:
     from sip.notifications import models as _notification_models  # noqa: F401
     from sip.notifications import outbox
     from sip.payroll import models as _payroll_models  # noqa: F401
+    from sip.payroll import notifications as payroll_notifications
     from sip.surveys import evidence as survey_evidence
     from sip.surveys import models as _survey_models  # noqa: F401
     from sip.surveys import notifications as survey_notifications
@@ -71,6 +72,7 @@ def init_extensions(app: Flask) -> None:
     group_notifications.register_kinds()
     survey_notifications.register_kinds()
     action_notifications.register_kinds()
+    payroll_notifications.register_kinds()
 
     db.init_app(app)
     migrate.init_app(

@@ -688,4 +688,15 @@ def payroll_for_access(w) -> None:
         work_starts_on=local_today() - timedelta(days=5),
         work_ends_on=local_today() - timedelta(days=1),
     )
+    current = payroll.schedule().on(local_today())
+    w.future_rates = payroll.set_rates(
+        w.payroll,
+        valid_from=local_today() + timedelta(days=90),
+        contribution="0.07",
+        employer_ssc=current.employer_ssc,
+        employee_ssc=current.employee_ssc,
+        vat_rates=current.vat_rates,
+        withholding=[(b.up_to, b.rate) for b in current.withholding],
+        guarantee_days=current.guarantee_days,
+    )
     db.session.flush()

@@ -58,6 +58,8 @@ ASSEMBLY = frozenset({"admin", "chair"})
 OWNER = frozenset({"member"})
 OWNER_OR_OFFICER = frozenset({"member", "payroll"})
 OFFICERS = frozenset({"payroll"})
+#: The dated payroll rates: payroll officers and admins.
+RATES = frozenset({"payroll", "admin"})
 #: Another member's payroll row is a 404; invited experts have no payroll (403).
 NOT_YOURS = {"refused": 404, "statuses": {"expert": 403}}
 #: Who creates and edits actions: admins and members holding a board seat.
@@ -1084,7 +1086,36 @@ ROUTES = [
         303,
         {"reason": "Too early."},
     ),
+    # A requested salary is not paid before it is validated: 422 for the officers.
+    Route(
+        "payroll.salary_paid",
+        "POST",
+        "/payroll/salaries/{salary}/paid",
+        OFFICERS,
+        422,
+        {"paid_on": "{yesterday}"},
+    ),
     Route("payroll.guarantee_fund", "GET", "/payroll/office/fund", OFFICERS),
+    Route("payroll.rates", "GET", "/payroll/rates", RATES),
+    Route(
+        "payroll.rates",
+        "POST",
+        "/payroll/rates",
+        RATES,
+        303,
+        {
+            "valid_from": "{due}",
+            "contribution": "7",
+            "employer_ssc": "25",
+            "employee_ssc": "13.07",
+            "vat_rates": "21 6 0",
+            "bracket-0-up_to": "1000",
+            "bracket-0-rate": "10",
+            "bracket-1-rate": "40",
+            "guarantee_days": "7",
+        },
+    ),
+    Route("payroll.withdraw_rates", "POST", "/payroll/rates/{future_rates}/withdraw", RATES, 303),
     # notifications: each member their own
     Route("notifications.index", "GET", "/notifications/", LOGGED_IN),
     Route("notifications.read_all", "POST", "/notifications/read", LOGGED_IN, 303),
@@ -1301,6 +1332,7 @@ def _ids(world) -> dict[str, int]:
         "invoice": getattr(getattr(world, "invoice", None), "id", 0),
         "expense": getattr(getattr(world, "expense", None), "id", 0),
         "salary": getattr(getattr(world, "salary", None), "id", 0),
+        "future_rates": getattr(getattr(world, "future_rates", None), "id", 0),
         "yesterday": (local_today() - timedelta(days=1)).isoformat(),
         "due": (local_today() + timedelta(days=30)).isoformat(),
     }

@@ -39,6 +39,7 @@ GROUPS = {
     "board": _l("Board"),
     "assembly": _l("General assemblies"),
     "action": _l("Actions"),
+    "payroll": _l("My pay"),
 }
 
 

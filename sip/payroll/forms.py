@@ -18,6 +18,8 @@ from sip.auth.forms import REQUIRED
 from sip.forms import YearRange, strip
 
 LINES = 5
+#: Rows of the withholding scale on the rates form.
+BRACKETS = 6
 
 
 def _amount(label):
@@ -91,6 +93,10 @@ class PaymentForm(FlaskForm):
     amount = _amount(_l("Amount received (euros, VAT included)"))
 
 
+class PaidOnForm(FlaskForm):
+    paid_on = DateField(_l("Paid on"), validators=[InputRequired(REQUIRED), YearRange()])
+
+
 class ExpenseForm(FlaskForm):
     activity = SelectField(_l("Activity"), coerce=int, validate_choice=False)
     spent_on = DateField(
@@ -121,4 +127,21 @@ class SalaryForm(FlaskForm):
     )
     work_ends_on = DateField(
         _l("The work ended on"), validators=[InputRequired(REQUIRED), YearRange()]
+    )
+
+
+class RatesForm(FlaskForm):
+    """New dated rates, typed as percentages; the withholding scale's rows are posted as
+    ``bracket-N-up_to`` and ``bracket-N-rate`` (checked by the services)."""
+
+    valid_from = DateField(_l("In force from"), validators=[InputRequired(REQUIRED), YearRange()])
+    contribution = StringField(_l("Smart's contribution (%)"), filters=[strip])
+    employer_ssc = StringField(_l("Employer's social security (%)"), filters=[strip])
+    employee_ssc = StringField(_l("Employee's social security (%)"), filters=[strip])
+    vat_rates = StringField(
+        _l("VAT rates invoices may use (%), separated by spaces, like 21 6 0"), filters=[strip]
+    )
+    guarantee_days = IntegerField(
+        _l("Guaranteed payment: working days after the end of the work"),
+        validators=[InputRequired(REQUIRED), NumberRange(1, 60, _l("Between 1 and 60."))],
     )

@@ -13,6 +13,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from sip.db import UTCDateTime, str_enum, utcnow
 from sip.extensions import db
@@ -119,7 +120,8 @@ class ContractState(StrEnum):
 
 CONTRACT_STATE_LABELS = {
     ContractState.DECLARED: _l("Declared, waiting for a payroll officer"),
-    ContractState.VALIDATED: _l("Validated"),
+    # Contexts: French agrees the word with the thing (un contrat validé, une dépense refusée).
+    ContractState.VALIDATED: lazy_pgettext("contract", "Validated"),
     ContractState.RETURNED: _l("Returned to the member"),
 }
 
@@ -180,7 +182,7 @@ class InvoiceState(StrEnum):
 INVOICE_STATE_LABELS = {
     InvoiceState.DRAFT: _l("Draft"),
     InvoiceState.ISSUED: _l("Issued"),
-    InvoiceState.PAID: _l("Paid"),
+    InvoiceState.PAID: lazy_pgettext("invoice", "Paid"),
     InvoiceState.CANCELLED: _l("Cancelled by a credit note"),
 }
 
@@ -310,6 +312,13 @@ class ExpenseState(StrEnum):
     REFUSED = "refused"
 
 
+EXPENSE_STATE_LABELS = {
+    ExpenseState.SUBMITTED: _l("Waiting for a payroll officer"),
+    ExpenseState.ACCEPTED: _l("Accepted and reimbursed"),
+    ExpenseState.REFUSED: lazy_pgettext("expense", "Refused"),
+}
+
+
 class Expense(db.Model):
     __tablename__ = "payroll_expense"
     __table_args__ = (sa.CheckConstraint("amount > 0", name="positive_amount"),)
@@ -344,6 +353,14 @@ class SalaryState(StrEnum):
     VALIDATED = "validated"
     REFUSED = "refused"
     PAID = "paid"
+
+
+SALARY_STATE_LABELS = {
+    SalaryState.REQUESTED: _l("Asked, waiting for a payroll officer"),
+    SalaryState.VALIDATED: lazy_pgettext("salary", "Validated"),
+    SalaryState.REFUSED: lazy_pgettext("salary", "Refused"),
+    SalaryState.PAID: lazy_pgettext("salary", "Paid"),
+}
 
 
 class Salary(db.Model):

@@ -16,6 +16,8 @@ from sip.db import local_today, lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members.models import Member
+from sip.notifications.services import notify
+from sip.payroll import notifications as notices
 from sip.payroll import rules
 from sip.payroll.models import (
     CONTRACT_STATE_LABELS,
@@ -144,6 +146,30 @@ def set_rates(
     return row
 
 
+def percent(value, field: str) -> Decimal:
+    """A rate typed as a percentage ("6.5" or "6,5") as the fraction kept (0.065)."""
+    try:
+        number = Decimal(str(value).strip().rstrip("%").strip().replace(",", "."))
+    except (InvalidOperation, ValueError, AttributeError):
+        number = Decimal(-1)
+    if not number.is_finite() or not Decimal(0) <= number <= 100 or number.as_tuple()[2] < -2:
+        raise ServiceError(
+            _l("Enter a percentage between 0 and 100, like 6.5 (at most two decimals)."), field
+        )
+    return (number / 100).normalize()
+
+
+def withdraw_rates(actor: Member, row: PayrollRates) -> None:
+    """Withdraw rates that have not started yet (nothing was computed with them)."""
+    if row.valid_from <= local_today():
+        raise ServiceError(
+            _l("These rates are in force or were: they stay, for the payslips that used them.")
+        )
+    audit.record("payroll.rates_withdrawn", row, actor=actor, **rates_json(_as_rules(row)))
+    db.session.delete(row)
+    db.session.flush()
+
+
 # -- amounts --------------------------------------------------------------------------------
 
 
@@ -210,6 +236,8 @@ def _decided(row, officer: Member, state, action: str, reason: str = "", **detai
     if reason:
         details["reason"] = reason
     audit.record(action, row, actor=officer, **details)
+    # The member hears of it (the kind is named as the audit action).
+    notify([row.member_id], action, row, **notices.params(row, reason))
 
 
 # -- clients ---------------------------------------------------------------------------------
@@ -893,3 +921,4 @@ def mark_salary_paid(officer: Member, salary, *, paid_on: date | None) -> None:
     audit.record(
         "payroll.salary_paid", salary, actor=officer, paid_on=paid_on, late=paid_on > salary.pay_by
     )
+    notify([salary.member_id], "payroll.salary_paid", salary, **notices.params(salary))

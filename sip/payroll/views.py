@@ -1,8 +1,11 @@
 """The payroll pages: a member's activities and budget accounts, clients, contracts and
 invoices; the payroll officers' queue. Another member's row, asked for by id, is a 404."""
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import abort, flash, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +16,7 @@ from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.payroll import bp, services
 from sip.payroll.forms import (
+    BRACKETS,
     LINES,
     ActivityForm,
     ClientForm,
@@ -20,15 +24,19 @@ from sip.payroll.forms import (
     DueForm,
     ExpenseForm,
     InvoiceForm,
+    PaidOnForm,
     PaymentForm,
+    RatesForm,
     ReasonForm,
     SalaryForm,
 )
 from sip.payroll.models import (
     CONTRACT_STATE_LABELS,
     EXPENSE_CATEGORY_LABELS,
+    EXPENSE_STATE_LABELS,
     INVOICE_STATE_LABELS,
     MOVEMENT_LABELS,
+    SALARY_STATE_LABELS,
     Activity,
     Client,
     Contract,
@@ -37,6 +45,7 @@ from sip.payroll.models import (
     Invoice,
     InvoiceState,
     Movement,
+    PayrollRates,
     Salary,
 )
 from sip.payroll.permissions import PayrollPermission as P
@@ -47,6 +56,8 @@ LABELS = {
     "contract_state_labels": CONTRACT_STATE_LABELS,
     "invoice_state_labels": INVOICE_STATE_LABELS,
     "movement_labels": MOVEMENT_LABELS,
+    "salary_state_labels": SALARY_STATE_LABELS,
+    "expense_state_labels": EXPENSE_STATE_LABELS,
 }
 
 
@@ -590,6 +601,7 @@ def _expense_page(item: Expense, status: int = 200, reason_form=None):
         expense=item,
         officer=is_officer(current_user),
         category_labels=EXPENSE_CATEGORY_LABELS,
+        **LABELS,
         reason_form=reason_form or ReasonForm(formdata=None),
         confirm_form=ConfirmForm(),
         status=status,
@@ -698,14 +710,17 @@ def salary(salary_id: int):
     return _salary_page(_own(Salary, salary_id))
 
 
-def _salary_page(item: Salary, status: int = 200, reason_form=None):
+def _salary_page(item: Salary, status: int = 200, reason_form=None, paid_form=None):
     return render(
         "payroll/salary.html",
         salary=item,
         officer=is_officer(current_user),
         reason_form=reason_form or ReasonForm(formdata=None),
         confirm_form=ConfirmForm(),
+        paid_form=paid_form or PaidOnForm(formdata=None, paid_on=local_today()),
+        today=local_today(),
         status=status,
+        **LABELS,
     )
 
 
@@ -735,6 +750,21 @@ def refuse_salary(salary_id: int):
     )
 
 
+@bp.post("/salaries/<int:salary_id>/paid")
+@require(P.OFFICE)
+def salary_paid(salary_id: int):
+    """Record that a validated salary was paid (late if after its guaranteed date)."""
+    item = db.get_or_404(Salary, salary_id)
+    form = PaidOnForm()
+    done = run_form(
+        form,
+        lambda: services.mark_salary_paid(current_user, item, paid_on=form.paid_on.data),
+        _("The salary is recorded as paid."),
+        url_for("payroll.salary", salary_id=item.id),
+    )
+    return done or _salary_page(item, status=422, paid_form=form)
+
+
 @bp.get("/office/fund")
 @require(P.OFFICE)
 def guarantee_fund():
@@ -742,3 +772,110 @@ def guarantee_fund():
     from sip.payroll.fund import fund
 
     return render("payroll/fund.html", fund=fund(), today=local_today(), **LABELS)
+
+
+# -- the dated rates ----------------------------------------------------------------------------
+
+
+def _pct(rate) -> str:
+    """0.065 -> "6.5" (as typed in the form)."""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}"
+
+
+def _posted_brackets() -> list[dict]:
+    rows = []
+    for i in range(BRACKETS):
+        row = {k: (request.form.get(f"bracket-{i}-{k}") or "").strip() for k in ("up_to", "rate")}
+        if row["up_to"] or row["rate"]:
+            rows.append(row)
+    return rows
+
+
+def _set_rates(form: RatesForm, brackets: list[dict]) -> PayrollRates:
+    if not brackets:
+        raise ServiceError(_("Give the withholding scale: at least one bracket."), "withholding")
+    scale = []
+    for row in brackets:
+        up_to = services.money(row["up_to"], "withholding") if row["up_to"] else None
+        scale.append((up_to, services.percent(row["rate"], "withholding")))
+    vats = (form.vat_rates.data or "").replace(";", " ").split()
+    return services.set_rates(
+        current_user,
+        valid_from=form.valid_from.data,
+        contribution=services.percent(form.contribution.data, "contribution"),
+        employer_ssc=services.percent(form.employer_ssc.data, "employer_ssc"),
+        employee_ssc=services.percent(form.employee_ssc.data, "employee_ssc"),
+        vat_rates=[services.percent(v, "vat_rates") for v in vats],
+        withholding=scale,
+        guarantee_days=form.guarantee_days.data,
+    )
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@require(P.RATES)
+def rates():
+    """The dated rates: which are in force, which were, which are scheduled; and new rates
+    from a day on (today or later), so that past payslips keep theirs."""
+    form = RatesForm()
+    brackets = _posted_brackets()
+    scale_error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            _set_rates(form, brackets)
+            db.session.commit()
+            flash(
+                _("The new rates apply from %(date)s.", date=format_date(form.valid_from.data)),
+                "success",
+            )
+            return see_other(url_for("payroll.rates"))
+        except ServiceError as error:
+            db.session.rollback()
+            if error.field == "withholding":
+                scale_error = error.message
+            else:
+                report(error, form)
+    if request.method == "GET":
+        return _rates_page(form, [], prefill=True)
+    return _rates_page(form, brackets, scale_error, 422)
+
+
+def _rates_page(
+    form: RatesForm, brackets: list[dict], scale_error=None, status: int = 200, prefill=False
+):
+    rows = db.session.scalars(sa.select(PayrollRates).order_by(PayrollRates.valid_from)).all()
+    today = local_today()
+    current = next((r for r in reversed(rows) if r.valid_from <= today), None)
+    if prefill and current is not None:
+        # The form starts from the rates in force: change what changes.
+        form.contribution.data = _pct(current.contribution)
+        form.employer_ssc.data = _pct(current.employer_ssc)
+        form.employee_ssc.data = _pct(current.employee_ssc)
+        form.vat_rates.data = " ".join(_pct(v) for v in current.vat_rates)
+        form.guarantee_days.data = current.guarantee_days
+        brackets = [{"up_to": up or "", "rate": _pct(rate)} for up, rate in current.withholding]
+    return render(
+        "payroll/rates.html",
+        rows=list(reversed(rows)),
+        current=current,
+        today=today,
+        form=form,
+        brackets=(brackets + [{"up_to": "", "rate": ""}] * BRACKETS)[:BRACKETS],
+        scale_error=scale_error,
+        pct=_pct,
+        confirm_form=ConfirmForm(),
+        status=status,
+    )
+
+
+@bp.post("/rates/<int:rates_id>/withdraw")
+@require(P.RATES)
+def withdraw_rates(rates_id: int):
+    """Withdraw scheduled rates before their day (those in force or past stay)."""
+    row = db.get_or_404(PayrollRates, rates_id)
+    done = run_form(
+        ConfirmForm(),
+        lambda: services.withdraw_rates(current_user, row),
+        _("The scheduled rates are withdrawn."),
+        url_for("payroll.rates"),
+    )
+    return done or _rates_page(RatesForm(formdata=None), [], status=422, prefill=True)
