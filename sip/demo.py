@@ -222,6 +222,10 @@ def load_demo() -> dict[str, int]:
     from sip.actions.demo import load as load_actions
 
     created.update(load_actions(named))
+
+    from sip.payroll.demo import load as load_payroll
+
+    created.update(load_payroll(named, generated))
     if any(created.values()):
         audit.record("demo.loaded", actor=None, **created)
     return created
