@@ -9,6 +9,7 @@ salaries paid ahead of their clients.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -55,6 +56,7 @@ def load(named: dict[str, Member], generated: list[Member]) -> dict[str, int]:
         # Within this year: invoice numbers are yearly, and follow their dates.
         return max(today - timedelta(days=days), date(today.year, 1, 1))
 
+    _indexation(officer, today)
     made = _marie(member, officer, ago)
     others = [m for m in generated if m.status == MemberStatus.ACTIVE and m.college.code == "A"]
     for n, (someone, client, work) in enumerate(
@@ -64,6 +66,24 @@ def load(named: dict[str, Member], generated: list[Member]) -> dict[str, int]:
     db.session.flush()
     created["payroll activities"] = made
     return created
+
+
+def _indexation(officer, today: date) -> None:
+    """Next year's rates, scheduled: the withholding brackets indexed by 2 %."""
+    current = services.schedule().on(today)
+    services.set_rates(
+        officer,
+        valid_from=date(today.year + 1, 1, 1),
+        contribution=current.contribution,
+        employer_ssc=current.employer_ssc,
+        employee_ssc=current.employee_ssc,
+        vat_rates=current.vat_rates,
+        withholding=[
+            (None if b.up_to is None else (b.up_to * Decimal("1.02")).quantize(Decimal(1)), b.rate)
+            for b in current.withholding
+        ],
+        guarantee_days=current.guarantee_days,
+    )
 
 
 def _at(day: date) -> datetime:
@@ -145,7 +165,7 @@ def _marie(member, officer, ago) -> int:
             client=client,
             starts_on=start,
             ends_on=end,
-            days_worked=days,
+            days_worked=min(days, (end - start).days + 1),
             description=description,
             amount=amount,
         )
@@ -255,7 +275,7 @@ def _marie(member, officer, ago) -> int:
     expense(photo, 5, "Lampe de studio", "equipment", "149.00", "25.86", "lampe.pdf")
 
     # Payslips: validated and due, asked, refused.
-    _salary(member, officer, photo, "600.00", ago(70), ago(40), ago(18))
+    _salary(member, officer, photo, "600.00", ago(14), ago(4), ago(1))
     services.request_salary(
         member,
         activity=design,
@@ -277,13 +297,14 @@ def _other(member, officer, client_row, work, n: int, ago) -> int:
     activity_name, description, amount = work
     activity = services.create_activity(member, name=activity_name)
     client = services.create_client(member, name=name, address=address, vat_number=vat_number)
+    start, end = ago(90 - 10 * n), ago(70 - 10 * n)
     contract = services.declare_contract(
         member,
         activity=activity,
         client=client,
-        starts_on=ago(90 - 10 * n),
-        ends_on=ago(70 - 10 * n),
-        days_worked=8,
+        starts_on=start,
+        ends_on=end,
+        days_worked=min(8, (end - start).days + 1),
         description=description,
         amount=amount,
     )
@@ -299,15 +320,19 @@ def _other(member, officer, client_row, work, n: int, ago) -> int:
     if n % 3 == 0:
         services.mark_paid(officer, invoice, paid_on=ago(40 - 5 * n))
     budget = services.available(activity)
-    salary = _salary(
-        member,
-        officer,
-        activity,
-        f"{budget * 9 / 10:.2f}",
-        ago(90 - 10 * n),
-        ago(70 - 10 * n),
-        ago(66 - 10 * n),
-    )
     if n % 2 == 0:
+        # Paid on its guaranteed date, whether the client had paid or not.
+        salary = _salary(
+            member,
+            officer,
+            activity,
+            f"{budget * 9 / 10:.2f}",
+            ago(90 - 10 * n),
+            ago(70 - 10 * n),
+            ago(66 - 10 * n),
+        )
         services.mark_salary_paid(officer, salary, paid_on=min(salary.pay_by, ago(0)))
+    else:
+        # Validated yesterday for work that ended in the last days: due soon.
+        _salary(member, officer, activity, f"{budget * 9 / 10:.2f}", ago(20), ago(2 + n), ago(1))
     return 1

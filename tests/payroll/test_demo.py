@@ -51,3 +51,18 @@ def test_the_demo_has_every_payroll_state_and_a_guarantee_fund(app, runner, clie
     auth.login("payroll@example.org", "demo-password")
     for url in ("/payroll/office", "/payroll/office/fund", "/payroll/rates"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_demo_loads_early_in_january_too(app, runner, monkeypatch):
+    """Its dates are kept within the year (invoice numbers are yearly): on 2 January, the
+    periods shrink to fit instead of failing."""
+    from datetime import date
+
+    from sip.payroll import demo
+
+    for module in (services, demo):
+        monkeypatch.setattr(module, "local_today", lambda: date(2027, 1, 2))
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    issued = db.session.scalars(sa.select(Invoice.issued_on).where(Invoice.number.is_not(None)))
+    assert {day.year for day in issued} == {2027}
