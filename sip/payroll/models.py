@@ -347,6 +347,12 @@ class Expense(db.Model):
 
     activity: so.Mapped[Activity] = so.relationship(lazy="joined", innerjoin=True)
 
+    @property
+    def cost(self) -> Decimal:
+        """What the activity's budget bears: the member gets back all they paid, and Smart
+        deducts the VAT in it on its own VAT return."""
+        return self.amount - self.vat
+
 
 class SalaryState(StrEnum):
     REQUESTED = "requested"

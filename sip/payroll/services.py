@@ -765,23 +765,29 @@ def _refuse_unless_submitted(expense) -> None:
 
 
 def accept_expense(officer: Member, expense) -> None:
-    """Reimburse the expense from the activity's budget (refused if the budget is short)."""
+    """Reimburse the expense: the member gets back what they paid; the activity's budget
+    bears it without the VAT, which Smart deducts (refused if the budget is short)."""
     lock_row(Activity, expense.activity_id)
     db.session.refresh(expense)
     _refuse_unless_submitted(expense)
-    if available(expense.activity) < expense.amount:
+    if available(expense.activity) < expense.cost:
         raise ServiceError(
             _l("The activity's budget is too small to reimburse this expense for now.")
         )
     _move(
         expense.activity,
         MovementKind.EXPENSE,
-        -expense.amount,
+        -expense.cost,
         local_today(),
         expense_id=expense.id,
     )
     _decided(
-        expense, officer, ExpenseState.ACCEPTED, "payroll.expense_accepted", amount=expense.amount
+        expense,
+        officer,
+        ExpenseState.ACCEPTED,
+        "payroll.expense_accepted",
+        amount=expense.amount,
+        charged=expense.cost,
     )
 
 
