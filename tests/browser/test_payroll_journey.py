@@ -77,11 +77,40 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
         member.get_by_role("heading", name=re.compile("Payslip of Marie Member"))
     ).to_be_visible()
     expect(member.get_by_text("Tuesday, May 12, 2026")).to_be_visible()
-    urls.append(member.url)
+    salary_url = member.url
+    urls.append(salary_url)
     assert_accessible(member)
+
+    # The officer validates the salary and records its payment; the member is told.
+    officer.goto(salary_url)
+    officer.get_by_role("button", name="Validate the salary").click()
+    expect(officer.get_by_text("The salary is validated")).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_label("Paid on").fill("2026-05-11")
+    officer.get_by_role("button", name="The salary is paid").click()
+    expect(officer.get_by_text("The salary is recorded as paid.")).to_be_visible()
+    member.goto("/notifications/")
+    expect(
+        member.get_by_text("Your salary from “Illustration” is paid: 585.22 euros net.")
+    ).to_be_visible()
+
+    # The rates: the officer schedules new ones from a later day.
+    officer.goto("/payroll/office")
+    officer.get_by_role("link", name="Payroll rates").click()
+    assert_accessible(officer)
+    officer.get_by_label("In force from").fill("2030-01-01")
+    officer.get_by_label("Smart's contribution (%)").fill("7")
+    officer.get_by_role("button", name="Schedule the new rates").click()
+    expect(officer.get_by_text(re.compile("The new rates apply from"))).to_be_visible()
+    expect(officer.locator("#rates")).to_contain_text("Scheduled")
+    urls.append(officer.url)
 
     phone = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
     log_in(phone, "member@example.org")
-    for url in urls:
+    for url in urls[:-1]:
         phone.goto(url)
         assert_fits_a_phone(phone)
+    officer_phone = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    log_in(officer_phone, "payroll@example.org")
+    officer_phone.goto(urls[-1])
+    assert_fits_a_phone(officer_phone)
