@@ -862,6 +862,7 @@ def _rates_page(
         brackets=(brackets + [{"up_to": "", "rate": ""}] * BRACKETS)[:BRACKETS],
         scale_error=scale_error,
         pct=_pct,
+        officer=is_officer(current_user),
         confirm_form=ConfirmForm(),
         status=status,
     )

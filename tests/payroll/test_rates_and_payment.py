@@ -77,6 +77,9 @@ def test_an_admin_sets_rates_and_a_member_cannot(client, auth, payroll_world):
     assert client.get("/payroll/rates").status_code == 403
     assert client.post("/payroll/rates", data=_rates_form()).status_code == 403
     _login(auth, w.admin)
+    page = client.get("/payroll/rates").get_data(as_text=True)
+    # The admin is not a payroll officer: the way back is the administration, not the office.
+    assert 'href="/payroll/office"' not in page and 'href="/admin/"' in page
     assert client.post("/payroll/rates", data=_rates_form()).status_code == 303
     assert _count_rates() == 2
 
