@@ -35,6 +35,21 @@ def _rates_form(**values):
     return data
 
 
+def _asked_salary(w):
+    """An issued invoice credits the budget; 100 euros of it asked as salary for the work of
+    the last three days."""
+    services.issue_invoice(
+        w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
+    )
+    return services.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="100.00",
+        work_starts_on=local_today() - timedelta(days=3),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+
+
 def _count_rates() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(PayrollRates))
 
@@ -109,16 +124,7 @@ def test_bad_rates_are_refused_with_a_message_and_nothing_changes(client, auth, 
 
 def test_new_rates_apply_from_their_day_and_old_payslips_keep_theirs(payroll_world):
     w = payroll_world
-    services.issue_invoice(
-        w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
-    )
-    before = services.request_salary(
-        w.member,
-        activity=w.activity,
-        budget="100.00",
-        work_starts_on=local_today() - timedelta(days=3),
-        work_ends_on=local_today() - timedelta(days=1),
-    )
+    before = _asked_salary(w)
     current = services.schedule().on(local_today())
     services.set_rates(
         w.payroll,
@@ -145,16 +151,7 @@ def test_new_rates_apply_from_their_day_and_old_payslips_keep_theirs(payroll_wor
 
 def test_the_officer_records_a_validated_salary_as_paid(client, auth, payroll_world):
     w = payroll_world
-    services.issue_invoice(
-        w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
-    )
-    salary = services.request_salary(
-        w.member,
-        activity=w.activity,
-        budget="100.00",
-        work_starts_on=local_today() - timedelta(days=3),
-        work_ends_on=local_today() - timedelta(days=1),
-    )
+    salary = _asked_salary(w)
     db.session.commit()
     _login(auth, w.payroll)
     early = client.post(
@@ -196,16 +193,7 @@ def test_the_member_hears_of_each_decision_in_their_notifications(client, auth, 
 
     w = payroll_world
     services.return_contract(w.payroll, w.declared, "The period is missing a day.")
-    services.issue_invoice(
-        w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
-    )
-    salary = services.request_salary(
-        w.member,
-        activity=w.activity,
-        budget="100.00",
-        work_starts_on=local_today() - timedelta(days=3),
-        work_ends_on=local_today() - timedelta(days=1),
-    )
+    salary = _asked_salary(w)
     services.validate_salary(w.payroll, salary)
     services.mark_salary_paid(w.payroll, salary, paid_on=local_today())
     db.session.commit()
