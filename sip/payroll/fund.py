@@ -1,6 +1,7 @@
 """The mutual guarantee fund, as payroll officers watch it: salaries due by date, client
 invoices still unpaid, and how much the fund has advanced to activities whose clients have
-not paid yet (its exposure). A fixed number of queries whatever the data."""
+not paid yet (its exposure). A fixed number of queries whatever the data; the lists show
+the most urgent rows, the totals count every row."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -38,39 +39,53 @@ class Advance:
 
 @dataclass
 class Fund:
+    #: The first ``ROWS`` of each list (most urgent first); the totals count them all.
     due: list[Salary]
     outstanding: list[Invoice]
     advances: list[Advance]
-
-    @property
-    def exposure(self) -> Decimal:
-        return sum((a.exposure for a in self.advances), ZERO)
-
-    @property
-    def outstanding_total(self) -> Decimal:
-        return sum((i.total for i in self.outstanding), ZERO)
-
-    def overdue(self, today: date) -> list[Invoice]:
-        return [i for i in self.outstanding if i.due_on and i.due_on < today]
+    due_count: int = 0
+    due_total: Decimal = ZERO
+    outstanding_count: int = 0
+    outstanding_total: Decimal = ZERO
+    overdue_count: int = 0
+    exposure: Decimal = ZERO
+    advances_count: int = 0
 
 
-def fund() -> Fund:
+#: How many rows each list shows: the fund's totals are over every row.
+ROWS = 100
+
+
+def fund(today: date, rows: int = ROWS) -> Fund:
+    """The fund on ``today``: six queries whatever the number of rows."""
     due = db.session.scalars(
         sa.select(Salary)
         .where(Salary.state == SalaryState.VALIDATED)
         .order_by(Salary.pay_by, Salary.id)
+        .limit(rows)
     ).all()
+    due_count, due_total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Salary.net), 0)).where(
+            Salary.state == SalaryState.VALIDATED
+        )
+    ).one()
+    unpaid = sa.and_(Invoice.kind == InvoiceKind.INVOICE, Invoice.state == InvoiceState.ISSUED)
     outstanding = db.session.scalars(
-        sa.select(Invoice)
-        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.state == InvoiceState.ISSUED)
-        .order_by(Invoice.due_on, Invoice.id)
+        sa.select(Invoice).where(unpaid).order_by(Invoice.due_on, Invoice.id).limit(rows)
     ).all()
+    count, total, overdue = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(Invoice.total), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((Invoice.due_on < today, 1), else_=0)), 0),
+        ).where(unpaid)
+    ).one()
     paid_invoice = sa.and_(
         Movement.kind.in_([MovementKind.INVOICE, MovementKind.CONTRIBUTION]),
         Invoice.state == InvoiceState.PAID,
     )
     out_of_budget = Movement.kind.in_([MovementKind.SALARY, MovementKind.EXPENSE])
-    rows = db.session.execute(
+    rows_by_activity = db.session.execute(
         sa.select(
             Movement.activity_id,
             sa.func.coalesce(sa.func.sum(sa.case((out_of_budget, -Movement.amount), else_=0)), 0),
@@ -79,15 +94,25 @@ def fund() -> Fund:
         .outerjoin(Invoice, Invoice.id == Movement.invoice_id)
         .group_by(Movement.activity_id)
     ).all()
-    spending = {a: (Decimal(s), Decimal(c)) for a, s, c in rows if Decimal(s) > Decimal(c)}
+    spending = {
+        a: (Decimal(s), Decimal(c)) for a, s, c in rows_by_activity if Decimal(s) > Decimal(c)
+    }
+    largest = sorted(spending, key=lambda a: spending[a][0] - spending[a][1], reverse=True)
+    shown = largest[:rows]
     activities = (
-        db.session.scalars(sa.select(Activity).where(Activity.id.in_(list(spending)))).all()
-        if spending
-        else []
+        {a.id: a for a in db.session.scalars(sa.select(Activity).where(Activity.id.in_(shown)))}
+        if shown
+        else {}
     )
-    advances = sorted(
-        (Advance(a, *spending[a.id]) for a in activities),
-        key=lambda adv: adv.exposure,
-        reverse=True,
+    return Fund(
+        due=list(due),
+        outstanding=list(outstanding),
+        advances=[Advance(activities[a], *spending[a]) for a in shown],
+        due_count=due_count,
+        due_total=Decimal(due_total),
+        outstanding_count=count,
+        outstanding_total=Decimal(total),
+        overdue_count=int(overdue),
+        exposure=sum((s - c for s, c in spending.values()), ZERO),
+        advances_count=len(spending),
     )
-    return Fund(due=list(due), outstanding=list(outstanding), advances=advances)

@@ -42,11 +42,14 @@ from sip.payroll.models import (
     Contract,
     ContractState,
     Expense,
+    ExpenseState,
     Invoice,
+    InvoiceKind,
     InvoiceState,
     Movement,
     PayrollRates,
     Salary,
+    SalaryState,
 )
 from sip.payroll.permissions import PayrollPermission as P
 from sip.payroll.permissions import is_officer, sees
@@ -513,30 +516,50 @@ def mark_paid(invoice_id: int):
 # -- the payroll officers' office --------------------------------------------------------------
 
 
+#: How many rows each queue of the payroll office shows, oldest (or most urgent) first.
+OFFICE_ROWS = 50
+
+
 @bp.get("/office")
 @require(P.OFFICE)
 def office():
-    """What waits for a payroll officer: declarations, and unpaid invoices."""
-    declared = db.session.scalars(
-        sa.select(Contract).where(Contract.state == ContractState.DECLARED).order_by(Contract.id)
-    ).all()
-    unpaid = db.session.scalars(
-        sa.select(Invoice)
-        .where(Invoice.state == InvoiceState.ISSUED, Invoice.kind == "invoice")
-        .order_by(Invoice.due_on, Invoice.id)
-    ).all()
-    expenses = db.session.scalars(
-        sa.select(Expense).where(Expense.state == "submitted").order_by(Expense.id)
-    ).all()
-    salaries = db.session.scalars(
-        sa.select(Salary).where(Salary.state == "requested").order_by(Salary.pay_by, Salary.id)
-    ).all()
+    """What waits for a payroll officer, oldest first: declarations, expenses, salaries to
+    validate, and unpaid invoices; each queue shows ``OFFICE_ROWS`` and counts them all."""
+    waiting = {
+        "declared": (
+            sa.select(Contract).where(Contract.state == ContractState.DECLARED),
+            (Contract.id,),
+        ),
+        "expenses": (
+            sa.select(Expense).where(Expense.state == ExpenseState.SUBMITTED),
+            (Expense.id,),
+        ),
+        "salaries": (
+            sa.select(Salary).where(Salary.state == SalaryState.REQUESTED),
+            (Salary.pay_by, Salary.id),
+        ),
+        "unpaid": (
+            sa.select(Invoice).where(
+                Invoice.state == InvoiceState.ISSUED, Invoice.kind == InvoiceKind.INVOICE
+            ),
+            (Invoice.due_on, Invoice.id),
+        ),
+    }
+    counts = db.session.execute(
+        sa.select(
+            *(
+                sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
+                for query, _order in waiting.values()
+            )
+        )
+    ).one()
     return render(
         "payroll/office.html",
-        declared=declared,
-        expenses=expenses,
-        salaries=salaries,
-        unpaid=unpaid,
+        **{
+            key: db.session.scalars(query.order_by(*order).limit(OFFICE_ROWS)).all()
+            for key, (query, order) in waiting.items()
+        },
+        counts=dict(zip(waiting, counts, strict=True)),
         can_rates=allowed(P.RATES),
         today=local_today(),
         **LABELS,
@@ -771,7 +794,8 @@ def guarantee_fund():
     """The mutual guarantee fund: salaries due by date, unpaid invoices, the exposure."""
     from sip.payroll.fund import fund
 
-    return render("payroll/fund.html", fund=fund(), today=local_today(), **LABELS)
+    today = local_today()
+    return render("payroll/fund.html", fund=fund(today), today=today, **LABELS)
 
 
 # -- the dated rates ----------------------------------------------------------------------------

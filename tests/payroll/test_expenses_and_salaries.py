@@ -221,10 +221,11 @@ def test_the_guarantee_fund_shows_what_it_advanced(payroll_world):
         work_ends_on=today - timedelta(days=3),
     )
     services.validate_salary(w.payroll, salary)
-    view = fund.fund()
-    assert view.due == [salary]
+    view = fund.fund(today)
+    assert view.due == [salary] and view.due_count == 1 and view.due_total == salary.net
     assert view.outstanding == [invoice] and view.outstanding_total == D("1210.00")
+    assert view.overdue_count == 0 and fund.fund(invoice.due_on + timedelta(1)).overdue_count == 1
     assert view.exposure == D("935.00")  # paid ahead of the client
     services.mark_paid(w.payroll, invoice, paid_on=today)
-    view = fund.fund()
+    view = fund.fund(today)
     assert view.outstanding == [] and view.exposure == D("0.00")

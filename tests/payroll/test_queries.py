@@ -1,6 +1,7 @@
 """The payroll's list pages run as many queries for 5 rows as for 50."""
 
 from datetime import timedelta
+from decimal import Decimal as D
 
 from sip.db import local_today
 from sip.extensions import db
@@ -72,3 +73,40 @@ def test_list_pages_do_not_grow_with_the_rows(client, auth, count_queries, payro
             assert len(queries) == small[url], (url, small[url], len(queries))
     office = client.get("/payroll/office").get_data(as_text=True)
     assert office.count("— Taxi ") == 50  # every expense waiting is listed
+
+
+def test_the_fund_lists_the_most_urgent_rows_and_totals_them_all(payroll_world):
+    import sqlalchemy as sa
+
+    from sip.payroll.fund import fund
+    from sip.payroll.models import Salary
+
+    w = payroll_world
+    _grow(w, 5)
+    for salary in db.session.scalars(sa.select(Salary)):
+        services.validate_salary(w.payroll, salary)
+    today = local_today()
+    shown = fund(today, rows=2)
+    everything = fund(today)
+    assert len(shown.due) == 2 and shown.due_count == len(everything.due) == 5
+    assert shown.due == everything.due[:2]
+    assert shown.due_total == everything.due_total == sum(s.net for s in everything.due)
+    assert len(shown.outstanding) == 2 and shown.outstanding_count == 5
+    assert shown.outstanding_total == everything.outstanding_total == 5 * D("605.00")
+    # The salaries were paid ahead of the clients; the expenses still wait.
+    assert shown.exposure == everything.exposure == 5 * D("100.00")
+
+
+def test_the_office_shows_the_oldest_of_each_queue_and_counts_them_all(
+    client, auth, payroll_world, monkeypatch
+):
+    from sip.payroll import views
+
+    w = payroll_world
+    _grow(w, 5)
+    monkeypatch.setattr(views, "OFFICE_ROWS", 3)
+    auth.login_as(w.payroll)
+    page = client.get("/payroll/office").get_data(as_text=True)
+    assert page.count("— Taxi ") == 3 and "— Taxi 0<" in page and "— Taxi 4<" not in page
+    # Expenses, salaries and unpaid invoices; the two declarations are all shown.
+    assert page.count("The 3 oldest of 5.") == 3
