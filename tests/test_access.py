@@ -1008,6 +1008,14 @@ ROUTES = [
         {"due_in_days": "30"},
         **NOT_YOURS,
     ),
+    Route(
+        "payroll.discard_draft",
+        "POST",
+        "/payroll/invoices/{invoice}/discard",
+        OWNER,
+        303,
+        **NOT_YOURS,
+    ),
     # A draft is not cancelled (there is nothing to credit): 422 for those who see it.
     Route(
         "payroll.cancel_invoice",

@@ -566,6 +566,23 @@ def issue_invoice(member: Member, invoice: Invoice, *, due_in_days: int = 30) ->
     )
 
 
+def discard_draft(member: Member, invoice: Invoice) -> None:
+    """Throw away a draft: never numbered, it leaves no gap (an issued invoice is only
+    cancelled by a credit note)."""
+    if invoice.member_id != member.id:
+        raise ServiceError(_l("This is not your invoice."))
+    _refuse_unless_draft(invoice)
+    audit.record(
+        "payroll.draft_discarded",
+        invoice,
+        actor=member,
+        contract=invoice.contract_id,
+        lines=[ln.description for ln in invoice.lines],
+    )
+    db.session.delete(invoice)
+    db.session.flush()
+
+
 def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
     """Cancel an issued, unpaid invoice with a credit note: a document of its own, numbered
     in the credit notes' series, with the same lines at minus their quantity. The budget

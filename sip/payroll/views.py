@@ -454,6 +454,7 @@ def _invoice_page(item: Invoice, status: int = 200, **forms):
         due_form=forms.get("due_form") or DueForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         payment_form=forms.get("payment_form") or PaymentForm(formdata=None, paid_on=local_today()),
+        confirm_form=ConfirmForm(),
         status=status,
         **LABELS,
     )
@@ -477,6 +478,26 @@ def issue_invoice(invoice_id: int):
         url_for("payroll.invoice", invoice_id=item.id),
     )
     return done or _invoice_page(item, status=422, due_form=form)
+
+
+@bp.post("/invoices/<int:invoice_id>/discard")
+@require(P.USE)
+def discard_draft(invoice_id: int):
+    """Throw away one's draft invoice (it was never numbered).
+
+    :raise 404: for another member's invoice.
+    """
+    item = _own(Invoice, invoice_id)
+    if item.member_id != current_user.id:
+        abort(404)
+    contract_id = item.contract_id
+    done = run_form(
+        ConfirmForm(),
+        lambda: services.discard_draft(current_user, item),
+        _("The draft is discarded."),
+        url_for("payroll.contract", contract_id=contract_id),
+    )
+    return done or _invoice_page(item, status=422)
 
 
 @bp.post("/invoices/<int:invoice_id>/cancel")

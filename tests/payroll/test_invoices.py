@@ -243,3 +243,36 @@ def test_vat_numbers_are_checked_by_format(payroll_world, number, valid):
     else:
         with pytest.raises(ServiceError, match="not a valid EU VAT number"):
             services.create_client(w.member, name="Client", vat_number=number)
+
+
+def test_a_draft_is_discarded_by_its_member_and_an_issued_invoice_is_not(
+    client, auth, payroll_world
+):
+    w = payroll_world
+    draft = services.create_invoice(w.member, w.contract, lines=invoice_lines())
+    issued = services.create_invoice(w.member, w.contract, lines=invoice_lines())
+    services.issue_invoice(w.member, issued)
+    db.session.commit()
+    draft_id, issued_id = draft.id, issued.id
+    auth.login_as(w.member)
+    refused = client.post(f"/payroll/invoices/{issued_id}/discard")
+    assert refused.status_code == 422 and "cancel it with a credit note" in refused.get_data(
+        as_text=True
+    )
+    done = client.post(f"/payroll/invoices/{draft_id}/discard")
+    assert done.status_code == 303 and done.headers["Location"].endswith(
+        f"/payroll/contracts/{w.contract.id}"
+    )
+    db.session.expire_all()
+    assert db.session.get(Invoice, draft_id) is None
+    assert db.session.get(Invoice, issued_id).state == InvoiceState.ISSUED
+    assert (
+        db.session.scalar(
+            sa.select(AuditEntry.subject_id).where(AuditEntry.action == "payroll.draft_discarded")
+        )
+        == draft_id
+    )
+    # The next invoice takes the next number: the draft never had one.
+    again = services.create_invoice(w.member, w.contract, lines=invoice_lines())
+    services.issue_invoice(w.member, again)
+    assert again.number == db.session.get(Invoice, issued_id).number + 1
