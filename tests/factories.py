@@ -626,7 +626,7 @@ def build_payroll(w) -> None:
         ends_on=today - timedelta(days=3),
         days_worked=5,
         description="Wedding photos",
-        amount="1000.00",
+        amount="5000.00",
     )
     payroll.validate_contract(w.payroll, w.contract)
     w.declared = payroll.declare_contract(

@@ -207,9 +207,11 @@ def _marie(member, officer, ago) -> int:
     )
     services.validate_contract(officer, workshops)
     wrong = _issue(
-        member, workshops, [_line("Ateliers (6 × 150 €)", "6", "160.00", "0.06")], ago(39)
+        member, workshops, [_line("Ateliers (6 × 140 €)", "6", "140.00", "0.06")], ago(39)
     )
-    note = services.cancel_invoice(member, wrong, reason="Mauvais tarif: 150 € par atelier.")
+    note = services.cancel_invoice(
+        member, wrong, reason="Mauvais tarif : 150 € par atelier, pas 140 €."
+    )
     note.issued_on = note.due_on = ago(38)
     _dated(note, ago(38))
     right = _issue(

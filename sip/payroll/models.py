@@ -273,6 +273,18 @@ class InvoiceLine(db.Model):
 
     invoice: so.Mapped[Invoice] = so.relationship(back_populates="lines")
 
+    @property
+    def amount(self) -> Decimal:
+        """The line's amount excluding VAT, to the cent half up (as the totals add it)."""
+        from sip.payroll import rules
+
+        return rules.Line(self.quantity, self.unit_price, self.vat_rate).amount
+
+    @property
+    def quantity_text(self) -> str:
+        """10, 2.5 — never 1E+1."""
+        return f"{self.quantity.normalize():f}"
+
 
 class Payment(db.Model):
     """A client's payment of an invoice."""

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
@@ -128,6 +128,10 @@ def set_rates(
                 raise ServiceError(_l("Brackets must rise."), "withholding")
             last = up
         scale.append([None if up_to is None else str(up_to), str(_rate(rate, "withholding"))])
+    if scale and scale[-1][0] is not None:
+        raise ServiceError(
+            _l("The last bracket has no upper limit: leave its limit empty."), "withholding"
+        )
     if not 1 <= int(guarantee_days) <= 60:
         raise ServiceError(_l("Between 1 and 60 working days."), "guarantee_days")
     row = PayrollRates(
@@ -179,15 +183,17 @@ def money(value, field: str, *, allow_zero: bool = False) -> Decimal:
         amount = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError, AttributeError):
         raise ServiceError(_l("Enter an amount in euros, like 1250.00."), field) from None
-    if not amount.is_finite() or amount != amount.quantize(rules.CENT, rounding="ROUND_DOWN"):
+    if not amount.is_finite():
         raise ServiceError(_l("Enter an amount in euros, like 1250.00."), field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ServiceError(_l("The amount must be more than zero."), field)
-    if amount > MAX_AMOUNT:
+    if amount > MAX_AMOUNT:  # before quantize, which fails beyond 28 digits
         raise ServiceError(
             _l("At most %(max)s euros: check the amount.", max=format_decimal(MAX_AMOUNT)),
             field,
         )
+    if amount != amount.quantize(rules.CENT, rounding="ROUND_DOWN"):
+        raise ServiceError(_l("Enter an amount in euros, like 1250.00."), field)
     return amount
 
 
@@ -218,6 +224,21 @@ def _move(activity: Activity, kind: MovementKind, amount: Decimal, day: date, **
     db.session.add(
         Movement(activity_id=activity.id, kind=kind, amount=amount, occurred_on=day, **refs)
     )
+
+
+def _locked(row):
+    """The row, locked until the transaction ends (PostgreSQL) and read again: a decision
+    taken at the same time by another request is seen, not taken twice."""
+    lock_row(type(row), row.id)
+    db.session.refresh(row)
+    return row
+
+
+def _not_own(officer: Member, row) -> None:
+    """Four eyes: a payroll officer does not decide on their own contract, expense, salary
+    or invoice; another officer does."""
+    if row.member_id == officer.id:
+        raise ServiceError(_l("Another payroll officer decides on your own rows."))
 
 
 def _reason(reason: str | None, message) -> str:
@@ -372,20 +393,22 @@ def redeclare_contract(member: Member, contract: Contract, **values) -> None:
     if contract.member_id != member.id:
         raise ServiceError(_l("This is not your contract."))
     checked = _contract_values(member, **values)
-    _move_contract(contract, ContractState.DECLARED)
+    _move_contract(_locked(contract), ContractState.DECLARED)
     for key, value in checked.items():
         setattr(contract, key, value)
     audit.record("payroll.contract_declared", contract, actor=member, amount=contract.amount)
 
 
 def validate_contract(officer: Member, contract: Contract) -> None:
-    _move_contract(contract, ContractState.VALIDATED)
+    _not_own(officer, contract)
+    _move_contract(_locked(contract), ContractState.VALIDATED)
     _decided(contract, officer, ContractState.VALIDATED, "payroll.contract_validated")
 
 
 def return_contract(officer: Member, contract: Contract, reason: str) -> None:
+    _not_own(officer, contract)
     reason = _reason(reason, _l("Say why the declaration is returned."))
-    _move_contract(contract, ContractState.RETURNED)
+    _move_contract(_locked(contract), ContractState.RETURNED)
     _decided(contract, officer, ContractState.RETURNED, "payroll.contract_returned", reason)
 
 
@@ -424,11 +447,19 @@ def _lines(lines: list[dict], allowed: tuple[Decimal, ...], reverse_charge: bool
             rate = Decimal(str(line.get("vat_rate")))
         except (InvalidOperation, ValueError):
             rate = Decimal(-1)
-        if rate not in allowed:
+        if not rate.is_finite() or rate not in allowed:
             raise ServiceError(
                 _l(
                     "Choose a VAT rate among %(rates)s.",
                     rates=", ".join(f"{(r * 100).normalize():f} %" for r in allowed),
+                ),
+                "lines",
+            )
+        if quantity * price > MAX_AMOUNT:
+            raise ServiceError(
+                _l(
+                    "A line comes to at most %(max)s euros: check the quantity and the price.",
+                    max=format_decimal(MAX_AMOUNT),
                 ),
                 "lines",
             )
@@ -488,7 +519,7 @@ def create_invoice(
 def update_draft(
     member: Member, invoice: Invoice, *, lines: list[dict], reverse_charge: bool = False
 ) -> None:
-    _refuse_unless_draft(invoice)
+    _refuse_unless_draft(_locked(invoice))
     if reverse_charge and not invoice.client.vat_number:
         raise ServiceError(
             _l("VAT is reverse-charged only to a client with a VAT number."), "reverse_charge"
@@ -521,15 +552,31 @@ def _next_number(kind: InvoiceKind, year: int) -> int:
     return row
 
 
-def _issue(invoice: Invoice, issued_on: date, due_on: date) -> None:
-    rates = schedule().on(issued_on)
-    totals = rules.totals(
-        (rules.Line(ln.quantity, ln.unit_price, Decimal(ln.vat_rate)) for ln in invoice.lines),
-        # A credit note repeats its invoice's rates, even if they have changed since.
+def _totals(invoice: Invoice, on: date) -> rules.Totals:
+    """The invoice's totals under the VAT rates of ``on`` (a credit note repeats its
+    invoice's rates, even if they have changed since)."""
+    allowed = (
         {Decimal(ln.vat_rate) for ln in invoice.lines}
         if invoice.kind == InvoiceKind.CREDIT_NOTE
-        else rates.vat_rates,
+        else schedule().on(on).vat_rates
     )
+    try:
+        return rules.totals(
+            (rules.Line(ln.quantity, ln.unit_price, Decimal(ln.vat_rate)) for ln in invoice.lines),
+            allowed,
+        )
+    except ValueError:
+        raise ServiceError(
+            _l(
+                "A line's VAT rate no longer applies (the rates changed): change the draft "
+                "and choose among %(rates)s.",
+                rates=", ".join(f"{(r * 100).normalize():f} %" for r in sorted(allowed)),
+            )
+        ) from None
+
+
+def _issue(invoice: Invoice, issued_on: date, due_on: date, totals=None) -> None:
+    totals = totals or _totals(invoice, issued_on)
     invoice.year = issued_on.year
     invoice.number = _next_number(invoice.kind, issued_on.year)
     invoice.issued_on, invoice.due_on = issued_on, due_on
@@ -542,13 +589,29 @@ def issue_invoice(member: Member, invoice: Invoice, *, due_in_days: int = 30) ->
     budget with its amount excluding VAT and debit Smart's contribution."""
     if invoice.member_id != member.id:
         raise ServiceError(_l("This is not your invoice."))
-    _refuse_unless_draft(invoice)
-    if invoice.net < 0:
-        raise ServiceError(_l("An invoice cannot be negative."))
+    _refuse_unless_draft(_locked(invoice))
     if not 0 <= int(due_in_days) <= 120:
         raise ServiceError(_l("Payment within 0 to 120 days."), "due_in_days")
     today = local_today()
-    _issue(invoice, today, today + timedelta(days=int(due_in_days)))
+    totals = _totals(invoice, today)
+    contract = _locked(invoice.contract)
+    invoiced = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Invoice.net), 0)).where(
+            Invoice.contract_id == contract.id,
+            Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.state.in_([InvoiceState.ISSUED, InvoiceState.PAID]),
+        )
+    )
+    if Decimal(invoiced) + totals.net > contract.amount:
+        raise ServiceError(
+            _l(
+                "The contract's invoices would come to %(total)s euros excluding VAT, more than "
+                "its agreed %(amount)s: declare the rest as a new contract.",
+                total=f"{Decimal(invoiced) + totals.net:.2f}",
+                amount=f"{contract.amount:.2f}",
+            )
+        )
+    _issue(invoice, today, today + timedelta(days=int(due_in_days)), totals)
     rates = schedule().on(today)
     fee = rules.contribution(invoice.net, rates)
     activity = invoice.activity
@@ -571,7 +634,7 @@ def discard_draft(member: Member, invoice: Invoice) -> None:
     cancelled by a credit note)."""
     if invoice.member_id != member.id:
         raise ServiceError(_l("This is not your invoice."))
-    _refuse_unless_draft(invoice)
+    _refuse_unless_draft(_locked(invoice))
     audit.record(
         "payroll.draft_discarded",
         invoice,
@@ -587,7 +650,13 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
     """Cancel an issued, unpaid invoice with a credit note: a document of its own, numbered
     in the credit notes' series, with the same lines at minus their quantity. The budget
     gives back the amount and receives back the contribution. Nothing is deleted."""
+    from sip.payroll.permissions import is_officer
+
     reason = _reason(reason, _l("Say why the invoice is cancelled."))
+    lock_row(Activity, invoice.activity_id)
+    _locked(invoice)
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise ServiceError(_l("A credit note is final: it cannot be cancelled."))
     if InvoiceState.CANCELLED not in INVOICE_TRANSITIONS[invoice.state]:
         raise ServiceError(
             _l(
@@ -625,6 +694,14 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
         )
     )
     activity = invoice.activity
+    if Decimal(balance(activity)) + note.net + fee < 0 and not is_officer(actor):
+        # What the fund paid out of it stays paid: only an officer records that debt.
+        raise ServiceError(
+            _l(
+                "The budget of this invoice has already been paid out: cancelling it would "
+                "leave the activity in debt. Ask a payroll officer."
+            )
+        )
     _move(activity, MovementKind.CREDIT_NOTE, note.net, today, invoice_id=note.id)
     _move(activity, MovementKind.CONTRIBUTION_REFUND, fee, today, invoice_id=note.id)
     audit.record(
@@ -639,6 +716,8 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
 
 def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount=None) -> None:
     """The client paid: the payment is recorded and the invoice is paid."""
+    _locked(invoice)
+    _not_own(officer, invoice)
     if (
         invoice.kind != InvoiceKind.INVOICE
         or InvoiceState.PAID not in INVOICE_TRANSITIONS[invoice.state]
@@ -784,9 +863,9 @@ def _refuse_unless_submitted(expense) -> None:
 def accept_expense(officer: Member, expense) -> None:
     """Reimburse the expense: the member gets back what they paid; the activity's budget
     bears it without the VAT, which Smart deducts (refused if the budget is short)."""
+    _not_own(officer, expense)
     lock_row(Activity, expense.activity_id)
-    db.session.refresh(expense)
-    _refuse_unless_submitted(expense)
+    _refuse_unless_submitted(_locked(expense))
     if available(expense.activity) < expense.cost:
         raise ServiceError(
             _l("The activity's budget is too small to reimburse this expense for now.")
@@ -809,8 +888,9 @@ def accept_expense(officer: Member, expense) -> None:
 
 
 def refuse_expense(officer: Member, expense, reason: str) -> None:
+    _not_own(officer, expense)
     reason = _reason(reason, _l("Say why the expense is refused."))
-    _refuse_unless_submitted(expense)
+    _refuse_unless_submitted(_locked(expense))
     _decided(expense, officer, ExpenseState.REFUSED, "payroll.expense_refused", reason)
 
 
@@ -836,6 +916,14 @@ def _work_period(starts_on: date | None, ends_on: date | None) -> None:
         raise ServiceError(_l("The period cannot end before it starts."), "work_ends_on")
     if (ends_on - starts_on).days > 366:
         raise ServiceError(_l("At most a year at a time."), "work_ends_on")
+    if ends_on > local_today() + timedelta(days=366):
+        raise ServiceError(_l("The work ends within a year from today."), "work_ends_on")
+    first = schedule().rates[0].valid_from
+    if starts_on < first:
+        raise ServiceError(
+            _l("No payroll rates applied before %(date)s.", date=format_date(first)),
+            "work_starts_on",
+        )
 
 
 def preview_salary(budget: Decimal, starts_on: date, ends_on: date) -> tuple:
@@ -918,9 +1006,9 @@ def _refuse_unless_requested(salary) -> None:
 
 def validate_salary(officer: Member, salary) -> None:
     """The payslip stands: the budget it uses leaves the activity."""
+    _not_own(officer, salary)
     lock_row(Activity, salary.activity_id)
-    db.session.refresh(salary)
-    _refuse_unless_requested(salary)
+    _refuse_unless_requested(_locked(salary))
     if Decimal(balance(salary.activity)) < salary.budget:
         raise ServiceError(_l("The activity's budget no longer covers this salary."))
     _move(salary.activity, MovementKind.SALARY, -salary.budget, local_today(), salary_id=salary.id)
@@ -930,12 +1018,15 @@ def validate_salary(officer: Member, salary) -> None:
 
 
 def refuse_salary(officer: Member, salary, reason: str) -> None:
+    _not_own(officer, salary)
     reason = _reason(reason, _l("Say why the salary is refused."))
-    _refuse_unless_requested(salary)
+    _refuse_unless_requested(_locked(salary))
     _decided(salary, officer, SalaryState.REFUSED, "payroll.salary_refused", reason)
 
 
 def mark_salary_paid(officer: Member, salary, *, paid_on: date | None) -> None:
+    _locked(salary)
+    _not_own(officer, salary)
     if salary.state != SalaryState.VALIDATED:
         raise ServiceError(_l("Only a validated salary is paid."))
     if paid_on is None or paid_on > local_today():

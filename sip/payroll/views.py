@@ -72,6 +72,13 @@ def _own(model, row_id: int):
     return row
 
 
+def _row(model, row_id):
+    """The row a form's choice names, or None (no such row, or a number no row has)."""
+    if not isinstance(row_id, int) or not 0 < row_id < 2**31:
+        return None
+    return db.session.get(model, row_id)
+
+
 def _mine(model) -> list:
     return list(
         db.session.scalars(
@@ -182,8 +189,8 @@ def _contract_form(form: ContractForm) -> ContractForm:
 
 
 def _contract_values(form: ContractForm) -> dict:
-    activity = db.session.get(Activity, form.activity.data or 0)
-    client = db.session.get(Client, form.client.data or 0)
+    activity = _row(Activity, form.activity.data)
+    client = _row(Client, form.client.data)
     if activity is None or activity.member_id != current_user.id:
         raise ServiceError(_("Choose one of your activities."), "activity")
     if client is None or client.member_id != current_user.id:
@@ -601,7 +608,7 @@ def new_expense():
         upload = request.files.get("receipt")
 
         def submit():
-            activity = db.session.get(Activity, form.activity.data or 0)
+            activity = _row(Activity, form.activity.data)
             if activity is None:
                 raise ServiceError(_("Choose one of your activities."), "activity")
             return services.submit_expense(
@@ -711,7 +718,7 @@ def new_salary():
     form.activity.choices = [(a.id, a.name) for a in _mine(Activity)]
     preview = None
     if request.method == "POST" and form.validate_on_submit():
-        activity = db.session.get(Activity, form.activity.data or 0)
+        activity = _row(Activity, form.activity.data)
         values = {
             "activity": activity,
             "budget": form.budget.data,
@@ -721,7 +728,12 @@ def new_salary():
         try:
             if activity is None or activity.member_id != current_user.id:
                 raise ServiceError(_("Choose one of your activities."), "activity")
-            if request.form.get("confirm"):
+            # What the breakdown was shown for: a confirmation asks for exactly that.
+            seen = "|".join(map(str, (activity.id, *list(values.values())[1:])))
+            if request.form.get("confirm") and request.form.get("seen") != seen:
+                # Changed after the breakdown: show the new one before asking.
+                flash(_("The values changed: check the new breakdown, then confirm."), "info")
+            elif request.form.get("confirm"):
                 salary = services.request_salary(current_user, **values)
                 db.session.commit()
                 flash(_("Your salary is asked: a payroll officer will validate it."), "success")
@@ -730,7 +742,7 @@ def new_salary():
             breakdown, pay_by, _used = services.preview_salary(
                 amount, form.work_starts_on.data, form.work_ends_on.data
             )
-            preview = {"salary": breakdown, "pay_by": pay_by}
+            preview = {"salary": breakdown, "pay_by": pay_by, "seen": seen}
         except ServiceError as error:
             db.session.rollback()
             report(error, form)

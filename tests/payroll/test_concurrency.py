@@ -77,3 +77,80 @@ def test_twenty_invoices_issued_at_once_get_twenty_consecutive_numbers(tmp_path)
             assert sum(1 for _n, s in issued if s == InvoiceState.DRAFT) == ISSUERS // 5
             db.session.remove()
             db.engine.dispose()
+
+
+def _race(app, *actions) -> list[str]:
+    """Run the actions at the same moment, each as a POST request would (its own session,
+    SQLite's write lock first); what each ended with: "done" or the refusal's message."""
+    from sip.errors import ServiceError
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def run(action):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                for _attempt in range(50):
+                    try:
+                        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+                        action()
+                        db.session.commit()
+                        outcomes.append("done")
+                        return
+                    except sa.exc.OperationalError:
+                        db.session.rollback()
+                    except ServiceError as error:
+                        db.session.rollback()
+                        outcomes.append(str(error.message))
+                        return
+                outcomes.append("busy")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return sorted(outcomes)
+
+
+def test_one_draft_issued_twice_or_one_invoice_cancelled_twice_at_once_counts_once(tmp_path):
+    from sip.payroll.models import Movement
+
+    with scratch_database("double_issue", tmp_path) as url:
+        app = migrated_app(url)
+        with app.app_context():
+            w = factories.build_world()
+            factories.build_payroll(w)
+            draft = services.create_invoice(w.member, w.contract, lines=invoice_lines())
+            db.session.commit()
+            draft_id, member_id, activity_id = draft.id, w.member.id, w.activity.id
+
+        def issue():
+            member = db.session.get(Member, member_id)
+            services.issue_invoice(member, db.session.get(Invoice, draft_id))
+
+        def cancel():
+            member = db.session.get(Member, member_id)
+            services.cancel_invoice(member, db.session.get(Invoice, draft_id), reason="Twice.")
+
+        def balance() -> object:
+            return db.session.scalar(
+                sa.select(sa.func.sum(Movement.amount)).where(Movement.activity_id == activity_id)
+            )
+
+        first = _race(app, issue, issue)
+        assert first.count("done") == 1 and any("cannot be changed" in o for o in first), first
+        with app.app_context():
+            assert str(balance()) == "935.00"  # credited once, its contribution taken once
+            assert db.session.get(Invoice, draft_id).number == 1
+        second = _race(app, cancel, cancel)
+        assert second.count("done") == 1 and any("cannot be cancelled" in o for o in second), second
+        with app.app_context():
+            notes = db.session.scalars(sa.select(Invoice).where(Invoice.credits_id == draft_id))
+            assert len(notes.all()) == 1
+            assert str(balance()) == "0.00"
+            db.session.remove()
+            db.engine.dispose()

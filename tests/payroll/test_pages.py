@@ -29,7 +29,7 @@ def test_a_member_declares_the_officer_validates_the_member_invoices(client, aut
             "ends_on": today.isoformat(),
             "days_worked": "3",
             "description": "Concert photos",
-            "amount": "800.00",
+            "amount": "850.00",
         },
     )
     assert response.status_code == 303

@@ -1,6 +1,7 @@
 """Expenses, salaries and the guarantee fund through their pages."""
 
 import io
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -93,7 +94,14 @@ def test_a_salary_is_previewed_then_asked_and_shows_its_payment_date(client, aut
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Salary)) == 0
     too_much = client.post("/payroll/salaries/new", data={**form, "budget": "936.00"})
     assert too_much.status_code == 422 and "ask for at most that" in too_much.get_data(as_text=True)
-    asked = client.post("/payroll/salaries/new", data={**form, "confirm": "1"})
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    # Confirming other values than those previewed shows their breakdown first.
+    changed = client.post(
+        "/payroll/salaries/new", data={**form, "budget": "900.00", "confirm": "1", "seen": seen}
+    )
+    assert changed.status_code == 200 and "The values changed" in changed.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Salary)) == 0
+    asked = client.post("/payroll/salaries/new", data={**form, "confirm": "1", "seen": seen})
     assert asked.status_code == 303
     payslip = client.get(asked.headers["Location"]).get_data(as_text=True)
     assert "Tuesday, May 12, 2026" in payslip and "an estimate" in payslip

@@ -111,6 +111,7 @@ def test_bad_rates_are_refused_with_a_message_and_nothing_changes(client, auth, 
         ({"vat_rates": ""}, "Give at least one VAT rate."),
         ({"bracket-0-up_to": "", "bracket-1-up_to": "1000"}, "Only the last bracket"),
         ({"bracket-1-up_to": "900"}, "Brackets must rise."),
+        ({"bracket-1-up_to": "5000"}, "The last bracket has no upper limit"),
         ({"bracket-0-up_to": "", "bracket-0-rate": "", "bracket-1-rate": ""}, "at least one"),
         ({"guarantee_days": "0"}, "Between 1 and 60."),
     ]
