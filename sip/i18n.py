@@ -40,3 +40,21 @@ class TranslatedNameMixin:
     def name(self) -> str:
         lang = current_language()
         return getattr(self, f"name_{lang}", None) or self.name_en
+
+
+def money(value) -> str:
+    """An amount in euros as the member's language writes it: 1,210.00 · 1 210,00 · 1.210,00."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    return format_decimal(Decimal(str(value or 0)), format="#,##0.00")
+
+
+def percent(value) -> str:
+    """A rate kept as a fraction (0.065), as a percentage in the member's language: 6.5 %."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    return f"{format_decimal(Decimal(str(value)) * 100, format='#,##0.##')} %"

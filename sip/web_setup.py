@@ -188,6 +188,8 @@ def register_template_helpers(app: Flask) -> None:
         languages=i18n.languages,
     )
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["money"] = i18n.money
+    app.jinja_env.filters["percent"] = i18n.percent
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )

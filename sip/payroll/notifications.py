@@ -20,8 +20,14 @@ def _url(endpoint: str, key: str):
 
 
 def _shown(params: dict) -> dict:
+    from decimal import InvalidOperation
+
+    from sip.i18n import money
+
     with contextlib.suppress(KeyError, TypeError, ValueError):
         params["pay_by"] = format_date(date.fromisoformat(params["pay_by"]))
+    with contextlib.suppress(KeyError, TypeError, ValueError, InvalidOperation):
+        params["net"] = money(params["net"])
     return params
 
 

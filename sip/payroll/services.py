@@ -15,6 +15,7 @@ from sip import audit
 from sip.db import local_today, lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.i18n import money as money_text
 from sip.members.models import Member
 from sip.notifications.services import notify
 from sip.payroll import notifications as notices
@@ -607,8 +608,8 @@ def issue_invoice(member: Member, invoice: Invoice, *, due_in_days: int = 30) ->
             _l(
                 "The contract's invoices would come to %(total)s euros excluding VAT, more than "
                 "its agreed %(amount)s: declare the rest as a new contract.",
-                total=f"{Decimal(invoiced) + totals.net:.2f}",
-                amount=f"{contract.amount:.2f}",
+                total=money_text(Decimal(invoiced) + totals.net),
+                amount=money_text(contract.amount),
             )
         )
     _issue(invoice, today, today + timedelta(days=int(due_in_days)), totals)
@@ -735,7 +736,7 @@ def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount
         raise ServiceError(
             _l(
                 "The invoice is paid in full: %(total)s euros.",
-                total=f"{invoice.total:.2f}",
+                total=money_text(invoice.total),
             ),
             "amount",
         )
@@ -953,7 +954,7 @@ def check_salary(
         raise ServiceError(
             _l(
                 "The activity's budget has %(left)s euros for salaries: ask for at most that.",
-                left=f"{left:.2f}",
+                left=money_text(left),
             ),
             "budget",
         )

@@ -57,7 +57,7 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
     member.get_by_role("button", name="Invoice this contract").click()
     assert_accessible(member)
     member.get_by_role("button", name="Save the draft").click()
-    expect(member.locator("#total")).to_have_text("1210.00")
+    expect(member.locator("#total")).to_have_text("1,210.00")
     member.get_by_role("button", name=re.compile("Issue the invoice")).click()
     expect(member.get_by_text(re.compile(r"Invoice 2026-\d{4} is issued"))).to_be_visible()
     urls.append(member.url)

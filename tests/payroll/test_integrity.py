@@ -98,7 +98,7 @@ def test_the_invoices_of_a_contract_stay_within_its_agreed_amount(payroll_world)
     _issued(w, "3000.00")
     over = services.create_invoice(w.member, w.contract, lines=invoice_lines("2000.01"))
     db.session.commit()
-    with pytest.raises(ServiceError, match=r"more than its agreed 5000\.00"):
+    with pytest.raises(ServiceError, match=r"more than its agreed 5,000\.00"):
         services.issue_invoice(w.member, over)
     db.session.rollback()
     # A cancelled invoice no longer counts.
@@ -208,3 +208,28 @@ def test_the_printed_invoice_shows_quantities_and_line_amounts_as_the_totals_add
     assert '<td class="num">10</td>' in page and "1E+1" not in page
     # 1.5 × 36.75 = 55.125: half up to the cent, as the total adds it (not 55.12).
     assert '<td class="num">55.13</td>' in page and "455.13" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "total", "rate"),
+    [("en", "1,210.00", "6.5 %"), ("fr", "1\u202f210,00", "6,5 %"), ("nl", "1.210,00", "6,5 %")],
+)
+def test_amounts_and_rates_are_written_as_the_members_language_writes_them(
+    client, auth, payroll_world, language, total, rate
+):
+    w = payroll_world
+    invoice = _issued(w)
+    salary = services.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="100.00",
+        work_starts_on=local_today() - timedelta(days=3),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+    w.member.language = language
+    db.session.commit()
+    _login(auth, w.member)
+    page = client.get(f"/payroll/invoices/{invoice.id}").get_data(as_text=True)
+    assert f'<strong id="total">{total}</strong>' in page
+    payslip = client.get(f"/payroll/salaries/{salary.id}").get_data(as_text=True)
+    assert rate in payslip and "0.0650" not in payslip

@@ -57,7 +57,7 @@ def test_a_member_declares_the_officer_validates_the_member_invoices(client, aut
     assert response.status_code == 303
     invoice_url = response.headers["Location"]
     page = client.get(invoice_url).get_data(as_text=True)
-    assert "(draft, not numbered yet)" in page and '<strong id="total">1021.00</strong>' in page
+    assert "(draft, not numbered yet)" in page and '<strong id="total">1,021.00</strong>' in page
     issued = client.post(invoice_url + "/issue", data={"due_in_days": "30"})
     assert issued.status_code == 303
     page = client.get(invoice_url).get_data(as_text=True)
@@ -115,7 +115,7 @@ def test_a_credit_note_and_a_payment_through_the_pages(client, auth, payroll_wor
     response = client.post(f"/payroll/invoices/{first.id}/cancel", data={"reason": "Wrong date."})
     assert response.status_code == 303
     note = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"Credit note CN-{local_today().year}-0001" in note and "-1210.00" in note
+    assert f"Credit note CN-{local_today().year}-0001" in note and "-1,210.00" in note
     _login(auth, w.payroll)
     wrong = client.post(
         f"/payroll/invoices/{second.id}/paid",
