@@ -54,5 +54,6 @@ bench: .stamp-test-install translations ## Run the benchmarks in bench/
 	$(BIN)/python bench/survey_results.py
 	$(BIN)/python bench/assembly_votes.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/payslips.py
 
 .PHONY: help install translations messages run test lint format bench
