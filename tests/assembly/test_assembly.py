@@ -64,7 +64,8 @@ def convened(world):
 def test_the_chair_prepares_and_convenes_and_every_member_is_told(client, auth, world):
     w = world
     auth.login_as(w.chair)
-    start = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT18:00")
+    # Both dates from Brussels' today: around midnight UTC and Brussels disagree on the day.
+    start = (local_today() + timedelta(days=30)).isoformat() + "T18:00"
     response = client.post(
         "/assemblies/new",
         data={
