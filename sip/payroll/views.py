@@ -79,6 +79,14 @@ def _row(model, row_id):
     return db.session.get(model, row_id)
 
 
+def _mine_only(model, row_id: int):
+    """The member's own row (an officer sees others' but does not act for them); else 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.member_id != current_user.id:
+        abort(404)
+    return row
+
+
 def _mine(model) -> list:
     return list(
         db.session.scalars(
@@ -365,9 +373,7 @@ def new_invoice(contract_id: int):
 
     :raise 404: for another member's contract.
     """
-    item = _own(Contract, contract_id)
-    if item.member_id != current_user.id:
-        abort(404)
+    item = _mine_only(Contract, contract_id)
     rates = services.schedule().on(local_today())
     form = InvoiceForm(vat_rates=rates.vat_rates)
     if request.method == "POST":
@@ -395,9 +401,7 @@ def edit_invoice(invoice_id: int):
 
     :raise 404: for another member's invoice.
     """
-    item = _own(Invoice, invoice_id)
-    if item.member_id != current_user.id:
-        abort(404)
+    item = _mine_only(Invoice, invoice_id)
     rates = services.schedule().on(local_today())
     form = InvoiceForm(vat_rates=rates.vat_rates, reverse_charge=item.reverse_charge)
     if request.method == "POST":
@@ -474,9 +478,7 @@ def issue_invoice(invoice_id: int):
 
     :raise 404: for another member's invoice.
     """
-    item = _own(Invoice, invoice_id)
-    if item.member_id != current_user.id:
-        abort(404)
+    item = _mine_only(Invoice, invoice_id)
     form = DueForm()
     done = run_form(
         form,
@@ -494,9 +496,7 @@ def discard_draft(invoice_id: int):
 
     :raise 404: for another member's invoice.
     """
-    item = _own(Invoice, invoice_id)
-    if item.member_id != current_user.id:
-        abort(404)
+    item = _mine_only(Invoice, invoice_id)
     contract_id = item.contract_id
     done = run_form(
         ConfirmForm(),
