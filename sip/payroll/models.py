@@ -161,7 +161,9 @@ class Contract(db.Model):
     decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    member: so.Mapped[Member] = so.relationship(foreign_keys=[member_id], lazy="joined")
+    member: so.Mapped[Member] = so.relationship(
+        foreign_keys=[member_id], lazy="joined", innerjoin=True
+    )
     activity: so.Mapped[Activity] = so.relationship(lazy="joined", innerjoin=True)
     client: so.Mapped[Client] = so.relationship(lazy="joined", innerjoin=True)
 
@@ -417,5 +419,7 @@ class Salary(db.Model):
     paid_on: so.Mapped[date | None]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    member: so.Mapped[Member] = so.relationship(foreign_keys=[member_id], lazy="joined")
+    member: so.Mapped[Member] = so.relationship(
+        foreign_keys=[member_id], lazy="joined", innerjoin=True
+    )
     activity: so.Mapped[Activity] = so.relationship(lazy="joined", innerjoin=True)

@@ -9,6 +9,7 @@ The worked example: invoice €1,000.00 excl. VAT, no expenses → contribution 
 budget €935.00; gross €748.00; employer SSC €187.00; employee SSC €97.76; taxable €650.24.
 """
 
+import functools
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -262,7 +263,13 @@ def totals(lines: Iterable[Line], allowed: Iterable[Decimal]) -> Totals:
 
 def belgian_holidays(years: Iterable[int]) -> frozenset[date]:
     """Belgium's legal holidays (the ``holidays`` library: computed, Easter-based feasts
-    included)."""
+    included). Computed once per set of years: building the calendar costs far more than
+    counting the days."""
+    return _belgian_holidays(tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=64)
+def _belgian_holidays(years: tuple[int, ...]) -> frozenset[date]:
     import holidays
 
     return frozenset(holidays.Belgium(years=list(years)).keys())

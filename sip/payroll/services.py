@@ -908,7 +908,7 @@ def available(activity: Activity) -> Decimal:
     return rules.cents(Decimal(balance(activity)) - Decimal(asked or 0))
 
 
-def _work_period(starts_on: date | None, ends_on: date | None) -> None:
+def _work_period(starts_on: date | None, ends_on: date | None, plan: rules.Schedule) -> None:
     if starts_on is None:
         raise ServiceError(_l("This field is required."), "work_starts_on")
     if ends_on is None:
@@ -919,7 +919,7 @@ def _work_period(starts_on: date | None, ends_on: date | None) -> None:
         raise ServiceError(_l("At most a year at a time."), "work_ends_on")
     if ends_on > local_today() + timedelta(days=366):
         raise ServiceError(_l("The work ends within a year from today."), "work_ends_on")
-    first = schedule().rates[0].valid_from
+    first = plan.rates[0].valid_from
     if starts_on < first:
         raise ServiceError(
             _l("No payroll rates applied before %(date)s.", date=format_date(first)),
@@ -927,9 +927,11 @@ def _work_period(starts_on: date | None, ends_on: date | None) -> None:
         )
 
 
-def preview_salary(budget: Decimal, starts_on: date, ends_on: date) -> tuple:
+def preview_salary(
+    budget: Decimal, starts_on: date, ends_on: date, plan: rules.Schedule | None = None
+) -> tuple:
     """(salary, guaranteed payment date, rates used) for a budget and a work period."""
-    plan = schedule()
+    plan = plan or schedule()
     breakdown = rules.salary_over(budget, starts_on, ends_on, plan)
     used = [rates_json(r) for r, _first, _last in plan.periods(starts_on, ends_on)]
     last = plan.on(ends_on)
@@ -943,12 +945,13 @@ def check_salary(
     budget,
     work_starts_on: date | None,
     work_ends_on: date | None,
+    plan: rules.Schedule | None = None,
 ) -> Decimal:
     """What a salary request checks (own activity, amount, period, budget left); the amount."""
     if activity.member_id != member.id:
         raise ServiceError(_l("Choose one of your activities."), "activity")
     amount = money(budget, "budget")
-    _work_period(work_starts_on, work_ends_on)
+    _work_period(work_starts_on, work_ends_on, plan or schedule())
     left = available(activity)
     if amount > left:
         raise ServiceError(
@@ -970,14 +973,16 @@ def request_salary(
     work_ends_on: date | None,
 ) -> Salary:
     """Ask for a salary from the activity's budget; a payroll officer validates it."""
+    plan = schedule()
     amount = check_salary(
         member,
         activity=activity,
         budget=budget,
         work_starts_on=work_starts_on,
         work_ends_on=work_ends_on,
+        plan=plan,
     )
-    breakdown, pay_by, used = preview_salary(amount, work_starts_on, work_ends_on)
+    breakdown, pay_by, used = preview_salary(amount, work_starts_on, work_ends_on, plan)
     salary = Salary(
         member_id=member.id,
         activity_id=activity.id,

@@ -738,9 +738,10 @@ def new_salary():
                 db.session.commit()
                 flash(_("Your salary is asked: a payroll officer will validate it."), "success")
                 return see_other(url_for("payroll.salary", salary_id=salary.id))
-            amount = services.check_salary(current_user, **values)
+            plan = services.schedule()
+            amount = services.check_salary(current_user, **values, plan=plan)
             breakdown, pay_by, _used = services.preview_salary(
-                amount, form.work_starts_on.data, form.work_ends_on.data
+                amount, form.work_starts_on.data, form.work_ends_on.data, plan
             )
             preview = {"salary": breakdown, "pay_by": pay_by, "seen": seen}
         except ServiceError as error:
