@@ -8,11 +8,14 @@ the whole budget as a salary for a work period of 2026 (varied months, some span
 change) and the officer validates it, through ``services.request_salary`` and
 ``services.validate_salary``: it reports the time, payslips a second and SQL queries a
 payslip. Then it times ``rules.salary_over`` and ``rules.working_days_after`` alone for the
-same budgets and periods with the schedule read once, as the app calls them (the holiday
-calendar built at each call) and with the calendar built once, and checks that the app
-kept the same figures.
+same budgets and periods with the schedule read once, as the app calls them, and checks
+that the app kept the same figures.
 
     .venv/bin/python bench/payslips.py
+
+``BENCH_PROFILE=1`` adds the batch's 25 costliest functions (``BENCH_PROFILE_SORT``:
+``cumulative``, or ``tottime``); ``BENCH_STATEMENTS=1`` the time each SQL statement took
+in the batch's first and last tenth (a statement slowing down as the batch grows).
 """
 
 import cProfile
@@ -40,6 +43,8 @@ from sip.payroll.models import Activity, Movement, MovementKind, PayrollRates, S
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "25000"))
 #: Print the batch's costliest functions (cProfile) after the figures.
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
+#: Print each statement's time in the batch's first and last tenth.
+STATEMENTS = os.environ.get("BENCH_STATEMENTS", "") not in ("", "0")
 #: The payroll officer who validates every payslip (not one of the members paid).
 OFFICER = "bench-payroll@example.org"
 #: The day the second rates apply from: a work period around it is split in two.
@@ -214,16 +219,31 @@ def build(url: str):
         return app, plan
 
 
-def batch(plan: dict) -> tuple[float, float, int]:
+def batch(plan: dict) -> tuple[float, float, int, dict]:
     """Request and validate every salary in one transaction: (seconds, of which loading the
-    activities and the officer, SQL statements)."""
+    activities and the officer, SQL statements, with ``BENCH_STATEMENTS`` the seconds each
+    statement took in the batch's first and last tenth)."""
     statements: list[int] = []
+    timings: dict[str, list[float]] = {}
+    tenth = max(len(plan) // 10, 1)
+    done = [0]
 
-    def count(*args):
+    def count(conn, cursor, statement, *args):
         statements.append(1)
+        conn.info["bench_started"] = time.perf_counter()
+
+    def timed(conn, cursor, statement, *args):
+        part = 0 if done[0] < tenth else 1 if done[0] >= len(plan) - tenth else None
+        if part is not None:
+            key = " ".join(statement.split())[:90]
+            spent = timings.setdefault(key, [0.0, 0.0, 0, 0])
+            spent[part] += time.perf_counter() - conn.info["bench_started"]
+            spent[2 + part] += 1
 
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
+    if STATEMENTS:
+        sa.event.listen(engine, "after_cursor_execute", timed)
     started = time.perf_counter()
     officer = db.session.scalar(sa.select(Member).where(Member.email == OFFICER))
     assert officer.has_role(Role.PAYROLL_OFFICER)
@@ -241,19 +261,22 @@ def batch(plan: dict) -> tuple[float, float, int]:
             work_ends_on=end,
         )
         services.validate_salary(officer, salary)
+        done[0] += 1
     db.session.commit()
     elapsed = time.perf_counter() - started
     sa.event.remove(engine, "before_cursor_execute", count)
-    return elapsed, loaded, len(statements)
+    if STATEMENTS:
+        sa.event.remove(engine, "after_cursor_execute", timed)
+    return elapsed, loaded, len(statements), timings
 
 
-def arithmetic(plan: dict, schedule: rules.Schedule, holidays=None) -> tuple[float, Decimal]:
+def arithmetic(plan: dict, schedule: rules.Schedule) -> tuple[float, Decimal]:
     """``salary_over`` and ``working_days_after`` for every payslip: (seconds, total net)."""
     started = time.perf_counter()
     net = Decimal(0)
     for budget, start, end in plan.values():
         salary = rules.salary_over(budget, start, end, schedule)
-        rules.working_days_after(end, schedule.on(end).guarantee_days, holidays)
+        rules.working_days_after(end, schedule.on(end).guarantee_days)
         net += salary.net
     return time.perf_counter() - started, net
 
@@ -274,7 +297,7 @@ def main() -> None:
             profile = cProfile.Profile() if PROFILE else None
             if profile:
                 profile.enable()
-            seconds, loaded, queries = batch(plan)
+            seconds, loaded, queries, timings = batch(plan)
             if profile:
                 profile.disable()
             print(
@@ -299,19 +322,12 @@ def main() -> None:
             left = db.session.scalar(
                 sa.select(sa.func.sum(Movement.amount)).where(Movement.activity_id >= min(plan))
             )
-        first = min(start for _b, start, _e in plan.values())
-        holidays = rules.belgian_holidays(range(first.year, CHANGE.year + 2))
-        cases = {
-            "arithmetic, as the app calls it": None,
-            "arithmetic, holidays built once": holidays,
-        }
-        for name, calendar in cases.items():
-            alone, net = arithmetic(plan, schedule, calendar)
-            print(
-                f"{name:34} {alone:8.2f} s  {count / alone:8.0f} payslips/s  "
-                f"app/arithmetic {seconds / alone:6.1f}"
-            )
-            assert net == Decimal(app_net), (net, app_net)
+        alone, net = arithmetic(plan, schedule)
+        print(
+            f"{'arithmetic alone':34} {alone:8.2f} s  {count / alone:8.0f} payslips/s  "
+            f"app/arithmetic {seconds / alone:6.1f}"
+        )
+        assert net == Decimal(app_net), (net, app_net)
         assert kept_split == split, (kept_split, split)
         assert Decimal(left) == 0, left
         print(
@@ -319,7 +335,18 @@ def main() -> None:
             f"{kept_split} kept two sets of rates, every budget spent"
         )
         if profile:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+            ).print_stats(25)
+        if timings:
+            print("statements, ms each in the batch's first and last tenth:")
+            for key, (first, last, n_first, n_last) in sorted(
+                timings.items(), key=lambda item: -item[1][1]
+            )[:12]:
+                print(
+                    f"  {1000 * first / max(n_first, 1):7.2f} {1000 * last / max(n_last, 1):7.2f}"
+                    f"  x{n_last:<6} {key}"
+                )
         with app.app_context():
             db.engine.dispose()
 

@@ -92,7 +92,9 @@ class Movement(db.Model):
     #: Signed: income positive, what leaves the budget negative.
     amount: so.Mapped[Decimal] = so.mapped_column(MONEY)
     occurred_on: so.Mapped[date]
-    invoice_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payroll_invoice.id"))
+    invoice_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("payroll_invoice.id"), index=True
+    )
     expense_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payroll_expense.id"))
     salary_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payroll_salary.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -219,7 +221,7 @@ class Invoice(db.Model):
     )
     member_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"), index=True)
     activity_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_activity.id"))
-    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_contract.id"))
+    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_contract.id"), index=True)
     client_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_client.id"))
     #: The invoice a credit note cancels.
     credits_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payroll_invoice.id"))
@@ -395,7 +397,7 @@ class Salary(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     member_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"), index=True)
-    activity_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_activity.id"))
+    activity_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payroll_activity.id"), index=True)
     work_starts_on: so.Mapped[date]
     work_ends_on: so.Mapped[date]
     #: The part of the budget turned into salary, and its breakdown.
