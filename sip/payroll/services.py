@@ -931,7 +931,8 @@ def preview_salary(
     budget: Decimal, starts_on: date, ends_on: date, plan: rules.Schedule | None = None
 ) -> tuple:
     """(salary, guaranteed payment date, rates used) for a budget and a work period."""
-    plan = plan or schedule()
+    if plan is None:
+        plan = schedule()
     breakdown = rules.salary_over(budget, starts_on, ends_on, plan)
     used = [rates_json(r) for r, _first, _last in plan.periods(starts_on, ends_on)]
     last = plan.on(ends_on)
@@ -951,7 +952,7 @@ def check_salary(
     if activity.member_id != member.id:
         raise ServiceError(_l("Choose one of your activities."), "activity")
     amount = money(budget, "budget")
-    _work_period(work_starts_on, work_ends_on, plan or schedule())
+    _work_period(work_starts_on, work_ends_on, schedule() if plan is None else plan)
     left = available(activity)
     if amount > left:
         raise ServiceError(
