@@ -109,9 +109,6 @@ class Salary:
     withholding: Decimal
     net: Decimal
 
-    def __add__(self, other: "Salary") -> "Salary":
-        return Salary(*(getattr(self, f) + getattr(other, f) for f in SALARY_FIELDS))
-
 
 SALARY_FIELDS = ("budget", "gross", "employer_ssc", "employee_ssc", "taxable", "withholding", "net")
 
@@ -130,15 +127,15 @@ def withholding(taxable: Decimal, scale: Iterable[Bracket]) -> Decimal:
     return cents(tax)
 
 
-def salary(budget: Decimal, rates: Rates) -> Salary:
-    """Turn a work budget into salary under one set of rates."""
-    budget = cents(budget)
-    if budget < 0:
-        raise ValueError("a budget cannot be negative")
+def _social(budget: Decimal, rates: Rates) -> tuple[Decimal, Decimal]:
+    """(gross, employee SSC) of a budget under one set of rates."""
     gross = cents(budget / (1 + rates.employer_ssc))
-    employee = cents(gross * rates.employee_ssc)
+    return gross, cents(gross * rates.employee_ssc)
+
+
+def _salary(budget: Decimal, gross: Decimal, employee: Decimal, scale) -> Salary:
     taxable = gross - employee
-    tax = withholding(taxable, rates.withholding)
+    tax = withholding(taxable, scale)
     return Salary(
         budget=budget,
         gross=gross,
@@ -150,27 +147,40 @@ def salary(budget: Decimal, rates: Rates) -> Salary:
     )
 
 
-def salary_over(budget: Decimal, start: date, end: date, schedule: Schedule) -> Salary:
-    """A salary for work from ``start`` to ``end``: when the rates change within the period,
-    the budget is shared by the days under each set of rates (the last part takes what
-    rounding leaves), each part computed with its own rates, and the parts added up."""
+def salary(budget: Decimal, rates: Rates) -> Salary:
+    """Turn a work budget into salary under one set of rates."""
     budget = cents(budget)
+    if budget < 0:
+        raise ValueError("a budget cannot be negative")
+    return _salary(budget, *_social(budget, rates), rates.withholding)
+
+
+def salary_over(budget: Decimal, start: date, end: date, schedule: Schedule) -> Salary:
+    """A salary for work from ``start`` to ``end``.
+
+    When the rates change within the period, the budget is shared by the days under each
+    set of rates (the last part takes what rounding leaves) and each part's social security
+    is computed with its own rates. The withholding tax is one payslip's: the scale in force
+    on the last day of work, applied once to the whole taxable salary, so that a change of
+    rates cannot give each part its own lowest bracket.
+    """
+    budget = cents(budget)
+    if budget < 0:
+        raise ValueError("a budget cannot be negative")
     parts = schedule.periods(start, end)
     total_days = (end - start).days + 1
-    shares = []
+    gross = employee = ZERO
     left = budget
-    for i, (_rates, first, last) in enumerate(parts):
+    for i, (rates, first, last) in enumerate(parts):
         if i == len(parts) - 1:
             share = left
         else:
             share = cents(budget * ((last - first).days + 1) / total_days)
-        shares.append(share)
         left -= share
-    out = None
-    for (rates, _first, _last), share in zip(parts, shares, strict=True):
-        part = salary(share, rates)
-        out = part if out is None else out + part
-    return out
+        part_gross, part_employee = _social(share, rates)
+        gross += part_gross
+        employee += part_employee
+    return _salary(budget, gross, employee, parts[-1][0].withholding)
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,15 @@ def test_a_salary_spanning_a_rate_change_uses_each_rate_for_its_days():
     s = rules.salary_over(D("1000.00"), date(2026, 6, 20), date(2026, 7, 9), schedule)
     old_part = rules.salary(D("550.00"), RATES)
     new_part = rules.salary(D("450.00"), new)
-    assert s == old_part + new_part
     assert s.budget == D("1000.00")
     assert old_part.employee_ssc == D("57.51")  # 440.00 × 13.07 %
     assert new_part.employee_ssc == D("50.40")  # 360.00 × 14 %
+    assert s.gross == old_part.gross + new_part.gross == D("800.00")
+    assert s.employee_ssc == D("107.91")
+    assert s.taxable == D("692.09")
+    # One payslip, one withholding: the scale of the last day on the whole taxable salary.
+    assert s.withholding == rules.withholding(D("692.09"), new.withholding) == D("69.21")
+    assert s.net == D("622.88")
     # Within one set of rates, the same as a plain salary.
     assert rules.salary_over(
         D("935.00"), date(2026, 6, 1), date(2026, 6, 30), schedule
@@ -71,6 +76,17 @@ def test_a_salary_spanning_a_rate_change_uses_each_rate_for_its_days():
         schedule.on(date(2019, 12, 31))
     with pytest.raises(ValueError):
         rules.salary_over(D("1"), date(2026, 7, 2), date(2026, 7, 1), schedule)
+
+
+def test_a_rate_change_within_the_work_does_not_lower_the_withholding_tax():
+    # Only the VAT rates change on 16 June: the payslip is the one without the change,
+    # not two half salaries each taxed from the scale's lowest bracket.
+    vat_only = Rates(valid_from=date(2026, 6, 16), vat_rates=(D("0.21"), D("0")))
+    schedule = Schedule([RATES, vat_only])
+    whole = rules.salary(D("6250.00"), RATES)
+    split = rules.salary_over(D("6250.00"), date(2026, 6, 1), date(2026, 6, 30), schedule)
+    assert split == whole
+    assert split.withholding == D("1213.60")
 
 
 def test_withholding_is_progressive():
