@@ -1,6 +1,6 @@
 """How ``create_app`` wires extensions, blueprints, error pages and template helpers."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -194,7 +194,10 @@ def register_template_helpers(app: Flask) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
+        # A day kept in JSON (a payslip's rates) comes back as its ISO text.
+        format_date(date.fromisoformat(value) if isinstance(value, str) else value, fmt)
+        if value
+        else ""
     )
     # An exclusive end date shown as the last day it includes.
     app.jinja_env.filters["date_before"] = lambda value, fmt="medium": (

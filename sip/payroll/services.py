@@ -12,7 +12,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
-from sip.db import local_today, lock_row, utcnow
+from sip.db import local_today, lock_row, utc_to_local, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.i18n import money as money_text
@@ -165,10 +165,23 @@ def percent(value, field: str) -> Decimal:
 
 
 def withdraw_rates(actor: Member, row: PayrollRates) -> None:
-    """Withdraw rates that have not started yet (nothing was computed with them)."""
+    """Withdraw rates that have not started yet and that no payslip was computed with (a
+    salary may be asked for work ahead: its payslip keeps the rates it was shown)."""
     if row.valid_from <= local_today():
         raise ServiceError(
             _l("These rates are in force or were: they stay, for the payslips that used them.")
+        )
+    used = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Salary)
+        .where(Salary.state != SalaryState.REFUSED, Salary.work_ends_on >= row.valid_from)
+    )
+    if used:
+        raise ServiceError(
+            _l(
+                "Payslips were computed with these rates: they stay. To change them, "
+                "schedule other rates from a later day."
+            )
         )
     audit.record("payroll.rates_withdrawn", row, actor=actor, **rates_json(_as_rules(row)))
     db.session.delete(row)
@@ -695,8 +708,10 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
         )
     )
     activity = invoice.activity
-    if Decimal(balance(activity)) + note.net + fee < 0 and not is_officer(actor):
-        # What the fund paid out of it stays paid: only an officer records that debt.
+    officer_for_another = is_officer(actor) and invoice.member_id != actor.id
+    if Decimal(balance(activity)) + note.net + fee < 0 and not officer_for_another:
+        # What the fund paid out of it stays paid: only an officer records that debt, and
+        # never on their own activity (four eyes).
         raise ServiceError(
             _l(
                 "The budget of this invoice has already been paid out: cancelling it would "
@@ -1036,8 +1051,17 @@ def mark_salary_paid(officer: Member, salary, *, paid_on: date | None) -> None:
     _not_own(officer, salary)
     if salary.state != SalaryState.VALIDATED:
         raise ServiceError(_l("Only a validated salary is paid."))
-    if paid_on is None or paid_on > local_today():
-        raise ServiceError(_l("The payment date is today or before."), "paid_on")
+    validated_on = utc_to_local(salary.decided_at).date()
+    if paid_on is None or not validated_on <= paid_on <= local_today():
+        # Not before the validation either: a payment dated back would hide that it was late.
+        raise ServiceError(
+            _l(
+                "The payment date is between the day the salary was validated (%(date)s) "
+                "and today.",
+                date=format_date(validated_on),
+            ),
+            "paid_on",
+        )
     salary.state, salary.paid_on = SalaryState.PAID, paid_on
     audit.record(
         "payroll.salary_paid", salary, actor=officer, paid_on=paid_on, late=paid_on > salary.pay_by

@@ -93,6 +93,43 @@ def test_a_payroll_officer_does_not_decide_on_their_own_rows(payroll_world):
         services.mark_paid(w.payroll, invoice, paid_on=local_today())
 
 
+def test_an_officer_does_not_put_their_own_activity_in_debt(payroll_world):
+    w = payroll_world
+    w.board.role_grants.append(RoleGrant(role=Role.PAYROLL_OFFICER))
+    activity = services.create_activity(w.payroll, name="Evening classes")
+    client = services.create_client(w.payroll, name="École du soir")
+    contract = services.declare_contract(
+        w.payroll,
+        activity=activity,
+        client=client,
+        starts_on=local_today() - timedelta(days=5),
+        ends_on=local_today() - timedelta(days=1),
+        days_worked=2,
+        description="Two classes",
+        amount="1000.00",
+    )
+    services.validate_contract(w.board, contract)
+    invoice = services.create_invoice(w.payroll, contract, lines=invoice_lines())
+    services.issue_invoice(w.payroll, invoice)
+    salary = services.request_salary(
+        w.payroll,
+        activity=activity,
+        budget="935.00",
+        work_starts_on=local_today() - timedelta(days=3),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+    services.validate_salary(w.board, salary)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="leave the activity in debt"):
+        services.cancel_invoice(w.payroll, invoice, reason="The client refuses it.")
+    db.session.rollback()
+    assert db.session.get(Invoice, invoice.id).state == InvoiceState.ISSUED
+    assert services.balance(activity) == D("0.00")
+    # Another officer records it.
+    services.cancel_invoice(w.board, db.session.get(Invoice, invoice.id), reason="Refused.")
+    assert services.balance(activity) == D("-935.00")
+
+
 def test_the_invoices_of_a_contract_stay_within_its_agreed_amount(payroll_world):
     w = payroll_world  # the contract is agreed at 5,000.00 excluding VAT
     _issued(w, "3000.00")
@@ -233,3 +270,18 @@ def test_amounts_and_rates_are_written_as_the_members_language_writes_them(
     assert f'<strong id="total">{total}</strong>' in page
     payslip = client.get(f"/payroll/salaries/{salary.id}").get_data(as_text=True)
     assert rate in payslip and "0.0650" not in payslip
+
+
+def test_what_members_and_officers_write_goes_through_the_markdown_renderer(
+    client, auth, payroll_world
+):
+    w = payroll_world
+    services.return_contract(
+        w.payroll, w.declared, "Two things:\n\n- the dates\n- the amount <script>alert(1)</script>"
+    )
+    db.session.commit()
+    _login(auth, w.member)
+    for url in (f"/payroll/contracts/{w.declared.id}", f"/payroll/contracts/{w.declared.id}/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<li>the dates</li>" in page, url
+        assert "<script>alert(1)</script>" not in page, url

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from sip.audit import AuditEntry
 from sip.db import local_today
@@ -86,6 +87,45 @@ def test_the_officer_schedules_new_rates_typed_as_percentages(client, auth, payr
     assert db.session.get(PayrollRates, current.id) is not None
 
 
+def test_scheduled_rates_a_payslip_was_computed_with_cannot_be_withdrawn(
+    client, auth, payroll_world
+):
+    w = payroll_world
+    _login(auth, w.payroll)
+    assert client.post("/payroll/rates", data=_rates_form()).status_code == 303
+    row = db.session.scalar(sa.select(PayrollRates).order_by(PayrollRates.valid_from.desc()))
+    services.issue_invoice(
+        w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
+    )
+    # Work planned across the new rates' first day: the payslip's last days use them.
+    salary = services.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="100.00",
+        work_starts_on=row.valid_from - timedelta(days=2),
+        work_ends_on=row.valid_from + timedelta(days=2),
+    )
+    assert [r["valid_from"] for r in salary.rates][-1] == row.valid_from.isoformat()
+    db.session.commit()
+    # The payslip names the day its last rates start from, written for the reader.
+    _login(auth, w.member)
+    payslip = client.get(f"/payroll/salaries/{salary.id}").get_data(as_text=True)
+    assert f"From {format_date(row.valid_from, 'medium', locale='en')}: " in payslip
+    assert row.valid_from.isoformat() not in payslip
+    _login(auth, w.payroll)
+    refused = client.post(f"/payroll/rates/{row.id}/withdraw")
+    assert refused.status_code == 422
+    assert "Payslips were computed with these rates" in refused.get_data(as_text=True)
+    assert db.session.get(PayrollRates, row.id) is not None
+    # Once that salary is refused, nothing uses them and they can go.
+    services.refuse_salary(w.payroll, salary, reason="Ask again for the work done.")
+    db.session.commit()
+    row_id = row.id
+    assert client.post(f"/payroll/rates/{row_id}/withdraw").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(PayrollRates, row_id) is None
+
+
 def test_an_admin_sets_rates_and_a_member_cannot(client, auth, payroll_world):
     w = payroll_world
     _login(auth, w.member)
@@ -165,7 +205,12 @@ def test_the_officer_records_a_validated_salary_as_paid(client, auth, payroll_wo
     assert "Record the payment" in page
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
     future = client.post(f"/payroll/salaries/{salary.id}/paid", data={"paid_on": tomorrow})
-    assert future.status_code == 422 and "today or before" in future.get_data(as_text=True)
+    assert future.status_code == 422 and "and today" in future.get_data(as_text=True)
+    # Nor before it was validated: a date back in time would hide that it was paid late.
+    yesterday = (local_today() - timedelta(days=1)).isoformat()
+    back = client.post(f"/payroll/salaries/{salary.id}/paid", data={"paid_on": yesterday})
+    assert back.status_code == 422
+    assert "between the day the salary was validated" in back.get_data(as_text=True)
     db.session.refresh(salary)
     assert salary.state == SalaryState.VALIDATED
     _login(auth, w.member)
