@@ -184,22 +184,23 @@ def _marie(member, officer, ago) -> int:
         ],
         ago(74),
     )
-    services.mark_paid(officer, paid, paid_on=ago(50))
+    services.record_payment(officer, paid, paid_on=ago(50))
     season = _salary(member, officer, design, "2200.00", ago(95), ago(75), ago(73))
     services.mark_salary_paid(officer, season, paid_on=min(season.pay_by, ago(0)))
 
-    # Reverse-charged to a Dutch studio, issued and not paid yet.
+    # Reverse-charged to a Dutch studio, issued and paid half so far.
     identity = declare(
         design, studio, ago(60), ago(45), 8, "Identité visuelle d'un studio", "2600.00"
     )
     services.validate_contract(officer, identity)
-    _issue(
+    half = _issue(
         member,
         identity,
         [_line("Identité visuelle: logo, charte, papeterie", "1", "2600.00", "0")],
         ago(44),
         reverse_charge=True,
     )
+    services.record_payment(officer, half, paid_on=ago(14), amount="1300.00")
 
     # Cancelled by a credit note (the wrong amount), then invoiced again and paid.
     workshops = declare(
@@ -217,7 +218,7 @@ def _marie(member, officer, ago) -> int:
     right = _issue(
         member, workshops, [_line("Ateliers (6 × 150 €)", "6", "150.00", "0.06")], ago(38)
     )
-    services.mark_paid(officer, right, paid_on=ago(20))
+    services.record_payment(officer, right, paid_on=ago(20))
 
     # A private portrait session, invoiced and drafted again for prints.
     portraits = declare(
@@ -320,7 +321,7 @@ def _other(member, officer, client_row, work, n: int, ago) -> int:
         reverse_charge=reverse,
     )
     if n % 3 == 0:
-        services.mark_paid(officer, invoice, paid_on=ago(40 - 5 * n))
+        services.record_payment(officer, invoice, paid_on=ago(40 - 5 * n))
     budget = services.available(activity)
     if n % 2 == 0:
         # Paid on its guaranteed date, whether the client had paid or not.

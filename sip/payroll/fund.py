@@ -5,7 +5,7 @@ the most urgent rows, the totals count every row."""
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
@@ -22,6 +22,12 @@ from sip.payroll.models import (
 )
 
 ZERO = Decimal("0.00")
+
+
+def _to_cents(value) -> Decimal:
+    """A sum from the database to the cent: a share of a payment is not a whole number of
+    cents, and SQLite sums it as a float."""
+    return Decimal(str(value)).quantize(ZERO, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -76,26 +82,35 @@ def fund(today: date, rows: int = ROWS) -> Fund:
     count, total, overdue = db.session.execute(
         sa.select(
             sa.func.count(),
-            sa.func.coalesce(sa.func.sum(Invoice.total), 0),
+            sa.func.coalesce(sa.func.sum(Invoice.total - Invoice.received), 0),
             sa.func.coalesce(sa.func.sum(sa.case((Invoice.due_on < today, 1), else_=0)), 0),
         ).where(unpaid)
     ).one()
-    paid_invoice = sa.and_(
-        Movement.kind.in_([MovementKind.INVOICE, MovementKind.CONTRIBUTION]),
-        Invoice.state == InvoiceState.PAID,
-    )
+    invoice_movement = Movement.kind.in_([MovementKind.INVOICE, MovementKind.CONTRIBUTION])
     out_of_budget = Movement.kind.in_([MovementKind.SALARY, MovementKind.EXPENSE])
+    # What the clients paid, less the contribution: an invoice paid in part counts for the
+    # part received (a credit note's and a draft's received is 0).
+    collected = sa.case(
+        (sa.and_(invoice_movement, Invoice.state == InvoiceState.PAID), Movement.amount),
+        (
+            sa.and_(invoice_movement, Invoice.received > 0),
+            Movement.amount * Invoice.received / Invoice.total,
+        ),
+        else_=0,
+    )
     rows_by_activity = db.session.execute(
         sa.select(
             Movement.activity_id,
             sa.func.coalesce(sa.func.sum(sa.case((out_of_budget, -Movement.amount), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((paid_invoice, Movement.amount), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(collected), 0),
         )
         .outerjoin(Invoice, Invoice.id == Movement.invoice_id)
         .group_by(Movement.activity_id)
     ).all()
     spending = {
-        a: (Decimal(s), Decimal(c)) for a, s, c in rows_by_activity if Decimal(s) > Decimal(c)
+        a: (_to_cents(s), _to_cents(c))
+        for a, s, c in rows_by_activity
+        if _to_cents(s) > _to_cents(c)
     }
     largest = sorted(spending, key=lambda a: spending[a][0] - spending[a][1], reverse=True)
     shown = largest[:rows]

@@ -239,6 +239,10 @@ class Invoice(db.Model):
     net: so.Mapped[Decimal] = so.mapped_column(MONEY, default=Decimal("0"))
     vat: so.Mapped[Decimal] = so.mapped_column(MONEY, default=Decimal("0"))
     total: so.Mapped[Decimal] = so.mapped_column(MONEY, default=Decimal("0"))
+    #: What the client has paid so far (the sum of its payments, kept under the invoice's
+    #: lock): the invoice is paid when it reaches the total.
+    received: so.Mapped[Decimal] = so.mapped_column(MONEY, default=Decimal("0"), server_default="0")
+    #: The day the last payment made it paid.
     paid_on: so.Mapped[date | None]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -252,6 +256,13 @@ class Invoice(db.Model):
         order_by="InvoiceLine.position",
         cascade="all, delete-orphan",
     )
+    payments: so.Mapped[list["Payment"]] = so.relationship(
+        order_by=lambda: (Payment.paid_on, Payment.id), viewonly=True
+    )
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        return self.total - self.received
 
     @property
     def reference(self) -> str:
@@ -301,6 +312,8 @@ class Payment(db.Model):
     paid_on: so.Mapped[date]
     recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: so.Mapped[Member] = so.relationship(lazy="joined", innerjoin=True)
 
 
 class ExpenseCategory(StrEnum):

@@ -678,6 +678,14 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
                 state=INVOICE_STATE_LABELS[invoice.state],
             )
         )
+    if invoice.received:
+        raise ServiceError(
+            _l(
+                "The client has already paid %(received)s euros of this invoice: it cannot be "
+                "cancelled. A payroll officer settles the rest with the client.",
+                received=money_text(invoice.received),
+            )
+        )
     note = Invoice(
         kind=InvoiceKind.CREDIT_NOTE,
         member_id=invoice.member_id,
@@ -730,8 +738,11 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
     return note
 
 
-def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount=None) -> None:
-    """The client paid: the payment is recorded and the invoice is paid."""
+def record_payment(
+    officer: Member, invoice: Invoice, *, paid_on: date | None, amount=None
+) -> Payment:
+    """The client paid all or part of what is left: the payment is recorded, and the invoice
+    is paid once the payments reach its total. No amount means all that is left."""
     _locked(invoice)
     _not_own(officer, invoice)
     if (
@@ -746,20 +757,37 @@ def mark_paid(officer: Member, invoice: Invoice, *, paid_on: date | None, amount
         )
     if paid_on is None or paid_on < invoice.issued_on or paid_on > local_today():
         raise ServiceError(_l("The payment date is between the issue date and today."), "paid_on")
-    received = invoice.total if amount in (None, "") else money(amount, "amount")
-    if received != invoice.total:
+    left = invoice.left_to_pay
+    received = left if amount in (None, "") else money(amount, "amount")
+    if received > left:
         raise ServiceError(
             _l(
-                "The invoice is paid in full: %(total)s euros.",
-                total=money_text(invoice.total),
+                "At most what is left to pay: %(left)s euros.",
+                left=money_text(left),
             ),
             "amount",
         )
-    db.session.add(
-        Payment(invoice_id=invoice.id, amount=received, paid_on=paid_on, recorded_by_id=officer.id)
+    payment = Payment(
+        invoice_id=invoice.id, amount=received, paid_on=paid_on, recorded_by_id=officer.id
     )
-    invoice.state, invoice.paid_on = InvoiceState.PAID, paid_on
-    audit.record("payroll.invoice_paid", invoice, actor=officer, amount=received, paid_on=paid_on)
+    db.session.add(payment)
+    invoice.received += received
+    if invoice.received == invoice.total:
+        invoice.state, invoice.paid_on = InvoiceState.PAID, paid_on
+        audit.record(
+            "payroll.invoice_paid", invoice, actor=officer, amount=received, paid_on=paid_on
+        )
+    else:
+        audit.record(
+            "payroll.invoice_part_paid",
+            invoice,
+            actor=officer,
+            amount=received,
+            paid_on=paid_on,
+            left=invoice.left_to_pay,
+        )
+    db.session.flush()
+    return payment
 
 
 # -- expenses ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sip.access import allowed, require
 from sip.db import local_today
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.i18n import money as money_text
 from sip.members.forms import ConfirmForm
 from sip.payroll import bp, services
 from sip.payroll.forms import (
@@ -464,7 +465,8 @@ def _invoice_page(item: Invoice, status: int = 200, **forms):
         officer=is_officer(current_user),
         due_form=forms.get("due_form") or DueForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        payment_form=forms.get("payment_form") or PaymentForm(formdata=None, paid_on=local_today()),
+        payment_form=forms.get("payment_form")
+        or PaymentForm(formdata=None, paid_on=local_today(), amount=str(item.left_to_pay)),
         confirm_form=ConfirmForm(),
         status=status,
         **LABELS,
@@ -528,14 +530,25 @@ def cancel_invoice(invoice_id: int):
 @bp.post("/invoices/<int:invoice_id>/paid")
 @require(P.OFFICE)
 def mark_paid(invoice_id: int):
+    """Record a client's payment, of all that is left or of a part of it (an officer)."""
     item = db.get_or_404(Invoice, invoice_id)
     form = PaymentForm()
+
+    def said(payment) -> str:
+        if item.state == InvoiceState.PAID:
+            return _("The payment is recorded: the invoice is paid.")
+        return _(
+            "The payment of %(amount)s euros is recorded: %(left)s euros are left to pay.",
+            amount=money_text(payment.amount),
+            left=money_text(item.left_to_pay),
+        )
+
     done = run_form(
         form,
-        lambda: services.mark_paid(
+        lambda: services.record_payment(
             current_user, item, paid_on=form.paid_on.data, amount=form.amount.data
         ),
-        _("The payment is recorded: the invoice is paid."),
+        said,
         url_for("payroll.invoice", invoice_id=item.id),
     )
     return done or _invoice_page(item, status=422, payment_form=form)

@@ -1,5 +1,6 @@
 """A member declares a contract, the payroll officer validates it, the member invoices it,
-asks for a salary and sees its guaranteed payment date; the pages pass axe and fit a phone."""
+asks for a salary and sees its guaranteed payment date, the officer records half the
+client's payment; the pages pass axe and fit a phone."""
 
 import re
 
@@ -60,7 +61,8 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
     expect(member.locator("#total")).to_have_text("1,210.00")
     member.get_by_role("button", name=re.compile("Issue the invoice")).click()
     expect(member.get_by_text(re.compile(r"Invoice 2026-\d{4} is issued"))).to_be_visible()
-    urls.append(member.url)
+    invoice_url = member.url
+    urls.append(invoice_url)
     assert_accessible(member)
 
     member.goto("/payroll/salaries/new")
@@ -86,13 +88,26 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
     officer.get_by_role("button", name="Validate the salary").click()
     expect(officer.get_by_text("The salary is validated")).to_be_visible()
     assert_accessible(officer)
-    officer.get_by_label("Paid on").fill("2026-05-11")
+    # Paid today, the day it is validated: later than the guaranteed 12 May.
     officer.get_by_role("button", name="The salary is paid").click()
     expect(officer.get_by_text("The salary is recorded as paid.")).to_be_visible()
+    expect(officer.locator(".badge-late")).to_have_text("Late")
     member.goto("/notifications/")
     expect(
         member.get_by_text("Your salary from “Illustration” is paid: 585.22 euros net.")
     ).to_be_visible()
+
+    # The client pays half of the invoice: the officer records it, the rest is still due.
+    officer.goto(invoice_url)
+    officer.get_by_text("Record the client's payment").click()
+    expect(officer.get_by_label("Amount received (euros, VAT included)")).to_have_value("1210.00")
+    officer.get_by_label("Amount received (euros, VAT included)").fill("605.00")
+    officer.get_by_role("button", name="Record the payment").click()
+    expect(officer.get_by_text("605.00 euros are left to pay.")).to_be_visible()
+    expect(officer.locator("#left-to-pay")).to_have_text("Left to pay: 605.00 euros.")
+    assert_accessible(officer)
+    member.goto(contract_url)
+    expect(member.get_by_text("Partly paid")).to_be_visible()
 
     # The rates: the officer schedules new ones from a later day.
     officer.goto("/payroll/office")

@@ -1,13 +1,16 @@
 """Invoices issued at the same moment on a committed database (PostgreSQL under CI's second
 run, SQLite in the first): numbers follow without a gap and none is given twice, also when
-one of the issues fails and rolls back."""
+one of the issues fails and rolls back. A draft issued twice, an invoice cancelled twice or
+paid twice at once counts once."""
 
 import threading
+from decimal import Decimal
 
 import sqlalchemy as sa
 
+from sip.db import local_today
 from sip.extensions import db
-from sip.members.models import Member
+from sip.members.models import Member, Role, RoleGrant
 from sip.payroll import services
 from sip.payroll.models import Invoice, InvoiceState
 from tests import factories
@@ -152,5 +155,40 @@ def test_one_draft_issued_twice_or_one_invoice_cancelled_twice_at_once_counts_on
             notes = db.session.scalars(sa.select(Invoice).where(Invoice.credits_id == draft_id))
             assert len(notes.all()) == 1
             assert str(balance()) == "0.00"
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_two_payments_recorded_at_once_never_exceed_the_invoice(tmp_path):
+    with scratch_database("double_payment", tmp_path) as url:
+        app = migrated_app(url)
+        with app.app_context():
+            w = factories.build_world()
+            factories.build_payroll(w)
+            w.board.role_grants.append(RoleGrant(role=Role.PAYROLL_OFFICER))
+            invoice = services.create_invoice(w.member, w.contract, lines=invoice_lines())
+            services.issue_invoice(w.member, invoice)  # 1,210.00 VAT included
+            db.session.commit()
+            invoice_id, officers = invoice.id, (w.payroll.id, w.board.id)
+
+        def pay(officer_id):
+            def action():
+                officer = db.session.get(Member, officer_id)
+                services.record_payment(
+                    officer,
+                    db.session.get(Invoice, invoice_id),
+                    paid_on=local_today(),
+                    amount="1000.00",
+                )
+
+            return action
+
+        outcomes = _race(app, *(pay(o) for o in officers))
+        assert outcomes.count("done") == 1, outcomes
+        assert any("At most what is left to pay: 210.00 euros." in o for o in outcomes), outcomes
+        with app.app_context():
+            paid = db.session.get(Invoice, invoice_id)
+            assert paid.received == Decimal("1000.00") and paid.state == InvoiceState.ISSUED
+            assert len(paid.payments) == 1
             db.session.remove()
             db.engine.dispose()

@@ -1,5 +1,7 @@
 """The payroll demo: what ``flask demo`` gives member@example.org and the payroll office."""
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from sip.db import local_today
@@ -25,6 +27,14 @@ def test_the_demo_has_every_payroll_state_and_a_guarantee_fund(app, runner, clie
         sa.select(Invoice).where(Invoice.member_id == member.id, Invoice.kind == "credit_note")
     ).all()
     assert len(notes) == 1 and db.session.get(Invoice, notes[0].credits_id).state == "cancelled"
+    part_paid = db.session.scalars(
+        sa.select(Invoice).where(
+            Invoice.member_id == member.id, Invoice.state == "issued", Invoice.received > 0
+        )
+    ).all()
+    assert [(i.received, i.left_to_pay) for i in part_paid] == [
+        (Decimal("1300.00"), Decimal("1300.00"))
+    ]
     assert _states(Expense, member) == {"submitted", "accepted", "refused"}
     assert _states(Salary, member) == {"requested", "validated", "refused", "paid"}
     # Every budget balances: what the movements say is at least what is asked.

@@ -226,6 +226,11 @@ def test_the_guarantee_fund_shows_what_it_advanced(payroll_world):
     assert view.outstanding == [invoice] and view.outstanding_total == D("1210.00")
     assert view.overdue_count == 0 and fund.fund(invoice.due_on + timedelta(1)).overdue_count == 1
     assert view.exposure == D("935.00")  # paid ahead of the client
-    services.mark_paid(w.payroll, invoice, paid_on=today)
+    # The client pays a quarter: a quarter of what the invoice brought the budget is in.
+    services.record_payment(w.payroll, invoice, paid_on=today, amount="302.50")
+    view = fund.fund(today)
+    assert view.outstanding == [invoice] and view.outstanding_total == D("907.50")
+    assert view.advances[0].collected == D("233.75") and view.exposure == D("701.25")
+    services.record_payment(w.payroll, invoice, paid_on=today)
     view = fund.fund(today)
     assert view.outstanding == [] and view.exposure == D("0.00")

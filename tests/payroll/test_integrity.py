@@ -90,7 +90,7 @@ def test_a_payroll_officer_does_not_decide_on_their_own_rows(payroll_world):
     invoice = services.create_invoice(w.payroll, contract, lines=invoice_lines())
     services.issue_invoice(w.payroll, invoice)
     with pytest.raises(ServiceError, match="Another payroll officer"):
-        services.mark_paid(w.payroll, invoice, paid_on=local_today())
+        services.record_payment(w.payroll, invoice, paid_on=local_today())
 
 
 def test_an_officer_does_not_put_their_own_activity_in_debt(payroll_world):

@@ -18,6 +18,7 @@ from sip.payroll.models import (
     InvoiceKind,
     InvoiceState,
     Movement,
+    Payment,
 )
 from tests.factories import invoice_lines
 
@@ -153,24 +154,55 @@ def test_a_credit_note_cancels_and_gives_the_budget_back(payroll_world):
     with pytest.raises(ServiceError):
         services.cancel_invoice(w.member, invoice, reason="Again.")
     with pytest.raises(ServiceError):
-        services.mark_paid(w.payroll, invoice, paid_on=local_today())
+        services.record_payment(w.payroll, invoice, paid_on=local_today())
 
 
-def test_marking_paid_records_the_payment(payroll_world):
+def test_a_client_pays_in_several_payments(payroll_world):
     w = payroll_world
-    invoice = _issued(w)
+    invoice = _issued(w)  # 1,210.00 VAT included
     today = local_today()
     for bad in (
         {"paid_on": today + timedelta(days=1)},
         {"paid_on": today - timedelta(days=400)},
-        {"paid_on": today, "amount": "1000.00"},
+        {"paid_on": today, "amount": "1210.01"},
+        {"paid_on": today, "amount": "0"},
+        {"paid_on": today, "amount": "-5"},
         {"paid_on": None},
     ):
         with pytest.raises(ServiceError):
-            services.mark_paid(w.payroll, invoice, **bad)
-        assert invoice.state == InvoiceState.ISSUED
-    services.mark_paid(w.payroll, invoice, paid_on=today, amount="1210.00")
-    assert (invoice.state, invoice.paid_on) == (InvoiceState.PAID, today)
+            services.record_payment(w.payroll, invoice, **bad)
+        assert invoice.state == InvoiceState.ISSUED and invoice.received == D("0.00")
+    services.record_payment(w.payroll, invoice, paid_on=today, amount="1000.00")
+    assert (invoice.state, invoice.received, invoice.left_to_pay) == (
+        InvoiceState.ISSUED,
+        D("1000.00"),
+        D("210.00"),
+    )
+    assert invoice.paid_on is None
+    # Paid in part, it can no longer be cancelled by a credit note.
+    with pytest.raises(ServiceError, match=r"already paid 1,000\.00 euros"):
+        services.cancel_invoice(w.member, invoice, reason="The client disputes the rest.")
+    with pytest.raises(ServiceError, match=r"At most what is left to pay: 210\.00 euros"):
+        services.record_payment(w.payroll, invoice, paid_on=today, amount="210.01")
+    # No amount: all that is left.
+    services.record_payment(w.payroll, invoice, paid_on=today)
+    assert (invoice.state, invoice.paid_on, invoice.received) == (
+        InvoiceState.PAID,
+        today,
+        D("1210.00"),
+    )
+    amounts = db.session.scalars(
+        sa.select(Payment.amount).where(Payment.invoice_id == invoice.id).order_by(Payment.id)
+    ).all()
+    assert amounts == [D("1000.00"), D("210.00")]
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action)
+        .where(AuditEntry.action.like("payroll.invoice_%paid"))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["payroll.invoice_part_paid", "payroll.invoice_paid"]
+    with pytest.raises(ServiceError):
+        services.record_payment(w.payroll, invoice, paid_on=today, amount="1.00")
     with pytest.raises(ServiceError):
         services.cancel_invoice(w.member, invoice, reason="Too late: it is paid.")
 

@@ -117,18 +117,36 @@ def test_a_credit_note_and_a_payment_through_the_pages(client, auth, payroll_wor
     note = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Credit note CN-{local_today().year}-0001" in note and "-1,210.00" in note
     _login(auth, w.payroll)
-    wrong = client.post(
+    form = client.get(f"/payroll/invoices/{second.id}").get_data(as_text=True)
+    assert 'name="amount" type="text" value="50.00"' in form  # all that is left
+    part = client.post(
         f"/payroll/invoices/{second.id}/paid",
         data={"paid_on": local_today().isoformat(), "amount": "10.00"},
     )
-    assert wrong.status_code == 422 and "paid in full" in wrong.get_data(as_text=True)
+    assert part.status_code == 303
+    page = client.get(part.headers["Location"]).get_data(as_text=True)
+    assert "The payment of 10.00 euros is recorded: 40.00 euros are left to pay." in page
+    assert "Left to pay: 40.00 euros." in page and "recorded by Pay Officer" in page
+    assert "Issue a credit note" not in page
+    too_much = client.post(
+        f"/payroll/invoices/{second.id}/paid",
+        data={"paid_on": local_today().isoformat(), "amount": "40.01"},
+    )
+    assert too_much.status_code == 422
+    assert "At most what is left to pay: 40.00 euros." in too_much.get_data(as_text=True)
+    office = client.get("/payroll/office").get_data(as_text=True)
+    assert "40.00 € (left of 50.00)" in office
+    _login(auth, w.member)
+    listed = client.get(f"/payroll/contracts/{second.contract_id}").get_data(as_text=True)
+    assert "Partly paid" in listed
+    _login(auth, w.payroll)
     paid = client.post(
         f"/payroll/invoices/{second.id}/paid",
-        data={"paid_on": local_today().isoformat(), "amount": "50.00"},
+        data={"paid_on": local_today().isoformat(), "amount": "40.00"},
     )
     assert paid.status_code == 303
     db.session.refresh(second)
-    assert second.state == InvoiceState.PAID
+    assert second.state == InvoiceState.PAID and second.received == second.total
 
 
 def test_a_bad_vat_number_gets_a_clear_message(client, auth, payroll_world):
