@@ -1,5 +1,6 @@
-"""Forms of the payroll module. Amounts are typed as text and checked by the services, so
-that "1.250,50" or "12.345" get a clear message rather than a silent rounding."""
+"""Forms of the payroll module. Amounts are typed as text and read by the services, so that
+"1.250,50" is read as a Belgian writes it and "12.345" gets a clear message rather than a
+silent rounding."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

@@ -163,6 +163,30 @@ def test_a_draft_whose_vat_rate_was_withdrawn_says_so_when_issued(payroll_world)
         services.issue_invoice(w.member, draft)
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1.250,50", "1250.50"),  # as in Belgium, in French or Dutch
+        ("1,250.50", "1250.50"),  # as in English
+        ("1 250,50", "1250.50"),
+        ("1\u202f250,50", "1250.50"),  # the narrow space French numbers are written with
+        ("1.000.000", "1000000.00"),
+        ("1250,5", "1250.50"),
+        ("1250.50", "1250.50"),
+    ],
+)
+def test_amounts_are_read_as_members_write_them(typed, amount):
+    assert services.money(typed, "amount") == D(amount)
+
+
+@pytest.mark.parametrize(
+    "typed", ["12.345", "1,250", "1.250", "250.000", "1.25,5", "1,2,3", "12 50", "1.250.50"]
+)
+def test_amounts_that_could_be_read_two_ways_are_refused(typed):
+    with pytest.raises(ServiceError, match=r"like 1250\.00"):
+        services.money(typed, "amount")
+
+
 @pytest.mark.parametrize("typed", ["1e30", "1" * 27, "9" * 40 + ".5", "NaN", "sNaN", "Infinity"])
 def test_absurd_amounts_are_refused_with_a_message(typed):
     with pytest.raises(ServiceError):
