@@ -65,20 +65,23 @@ def test_a_paid_out_budget_is_not_emptied_by_a_members_cancellation(payroll_worl
     assert services.available(w.activity) == D("-935.00")
 
 
-def test_a_payroll_officer_does_not_decide_on_their_own_rows(payroll_world):
-    w = payroll_world
-    activity = services.create_activity(w.payroll, name="Evening classes")
-    client = services.create_client(w.payroll, name="École du soir")
-    contract = services.declare_contract(
+def _officers_own_contract(w, amount):
+    """A contract the payroll officer declares for their own activity."""
+    return services.declare_contract(
         w.payroll,
-        activity=activity,
-        client=client,
+        activity=services.create_activity(w.payroll, name="Evening classes"),
+        client=services.create_client(w.payroll, name="École du soir"),
         starts_on=local_today() - timedelta(days=5),
         ends_on=local_today() - timedelta(days=1),
         days_worked=2,
         description="Two classes",
-        amount="5000.00",
+        amount=amount,
     )
+
+
+def test_a_payroll_officer_does_not_decide_on_their_own_rows(payroll_world):
+    w = payroll_world
+    contract = _officers_own_contract(w, "5000.00")
     db.session.commit()
     with pytest.raises(ServiceError, match="Another payroll officer"):
         services.validate_contract(w.payroll, contract)
@@ -96,18 +99,8 @@ def test_a_payroll_officer_does_not_decide_on_their_own_rows(payroll_world):
 def test_an_officer_does_not_put_their_own_activity_in_debt(payroll_world):
     w = payroll_world
     w.board.role_grants.append(RoleGrant(role=Role.PAYROLL_OFFICER))
-    activity = services.create_activity(w.payroll, name="Evening classes")
-    client = services.create_client(w.payroll, name="École du soir")
-    contract = services.declare_contract(
-        w.payroll,
-        activity=activity,
-        client=client,
-        starts_on=local_today() - timedelta(days=5),
-        ends_on=local_today() - timedelta(days=1),
-        days_worked=2,
-        description="Two classes",
-        amount="1000.00",
-    )
+    contract = _officers_own_contract(w, "1000.00")
+    activity = contract.activity
     services.validate_contract(w.board, contract)
     invoice = services.create_invoice(w.payroll, contract, lines=invoice_lines())
     services.issue_invoice(w.payroll, invoice)
