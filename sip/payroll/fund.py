@@ -102,7 +102,9 @@ def fund(today: date, rows: int = ROWS) -> Fund:
         sa.select(
             Movement.activity_id,
             sa.func.coalesce(sa.func.sum(sa.case((out_of_budget, -Movement.amount), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(collected), 0),
+            # Unscaled: SQLite's float sum is not rounded to the cent before ``_to_cents``
+            # rounds it half up, as PostgreSQL's exact sum is.
+            sa.func.coalesce(sa.func.sum(sa.type_coerce(collected, sa.Numeric())), 0),
         )
         .outerjoin(Invoice, Invoice.id == Movement.invoice_id)
         .group_by(Movement.activity_id)

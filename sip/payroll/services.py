@@ -175,7 +175,12 @@ def withdraw_rates(actor: Member, row: PayrollRates) -> None:
     used = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Salary)
-        .where(Salary.state != SalaryState.REFUSED, Salary.work_ends_on >= row.valid_from)
+        .where(
+            Salary.state != SalaryState.REFUSED,
+            Salary.work_ends_on >= row.valid_from,
+            # asked once these rates were scheduled: those asked before kept older ones
+            Salary.created_at >= row.created_at,
+        )
     )
     if used:
         raise ServiceError(
@@ -707,7 +712,7 @@ def cancel_invoice(actor: Member, invoice: Invoice, *, reason: str) -> Invoice:
         raise ServiceError(
             _l(
                 "The client has already paid %(received)s euros of this invoice: it cannot be "
-                "cancelled. A payroll officer settles the rest with the client.",
+                "cancelled, and what is left stays due.",
                 received=money_text(invoice.received),
             )
         )
@@ -782,6 +787,17 @@ def record_payment(
         )
     if paid_on is None or paid_on < invoice.issued_on or paid_on > local_today():
         raise ServiceError(_l("The payment date is between the issue date and today."), "paid_on")
+    last = db.session.scalar(
+        sa.select(sa.func.max(Payment.paid_on)).where(Payment.invoice_id == invoice.id)
+    )
+    if last is not None and paid_on < last:
+        raise ServiceError(
+            _l(
+                "Payments are recorded in order: this one is on or after the last one (%(date)s).",
+                date=format_date(last),
+            ),
+            "paid_on",
+        )
     left = invoice.left_to_pay
     received = left if amount in (None, "") else money(amount, "amount")
     if received > left:

@@ -466,7 +466,11 @@ def _invoice_page(item: Invoice, status: int = 200, **forms):
         due_form=forms.get("due_form") or DueForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         payment_form=forms.get("payment_form")
-        or PaymentForm(formdata=None, paid_on=local_today(), amount=str(item.left_to_pay)),
+        or PaymentForm(
+            formdata=None,
+            paid_on=local_today(),
+            amount=str(item.left_to_pay) if item.left_to_pay > 0 else None,
+        ),
         confirm_form=ConfirmForm(),
         status=status,
         **LABELS,

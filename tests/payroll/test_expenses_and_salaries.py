@@ -234,3 +234,29 @@ def test_the_guarantee_fund_shows_what_it_advanced(payroll_world):
     services.record_payment(w.payroll, invoice, paid_on=today)
     view = fund.fund(today)
     assert view.outstanding == [] and view.exposure == D("0.00")
+
+
+def test_a_part_paid_counts_to_the_cent_alike_on_both_databases(payroll_world):
+    w = payroll_world
+    # Reverse-charged, 100.08 less a contribution of 6.51: half of it is 46.785, which
+    # rounds half up (SQLite's float sum of 50.04 and -3.255 is a hair below it).
+    invoice = services.create_invoice(
+        w.member, w.contract, lines=invoice_lines("100.08", "0"), reverse_charge=True
+    )
+    services.issue_invoice(w.member, invoice)
+    salary = services.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="93.57",
+        work_starts_on=local_today() - timedelta(days=3),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+    services.validate_salary(w.payroll, salary)
+    services.record_payment(w.payroll, invoice, paid_on=local_today(), amount="50.04")
+    assert invoice.total == D("100.08")
+    (advance,) = fund.fund(local_today()).advances
+    assert (advance.spent, advance.collected, advance.exposure) == (
+        D("93.57"),
+        D("46.79"),
+        D("46.78"),
+    )

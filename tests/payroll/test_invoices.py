@@ -172,7 +172,8 @@ def test_a_client_pays_in_several_payments(payroll_world):
         with pytest.raises(ServiceError):
             services.record_payment(w.payroll, invoice, **bad)
         assert invoice.state == InvoiceState.ISSUED and invoice.received == D("0.00")
-    services.record_payment(w.payroll, invoice, paid_on=today, amount="1000.00")
+    invoice.issued_on = today - timedelta(days=10)
+    services.record_payment(w.payroll, invoice, paid_on=today - timedelta(days=2), amount="1000.00")
     assert (invoice.state, invoice.received, invoice.left_to_pay) == (
         InvoiceState.ISSUED,
         D("1000.00"),
@@ -184,6 +185,9 @@ def test_a_client_pays_in_several_payments(payroll_world):
         services.cancel_invoice(w.member, invoice, reason="The client disputes the rest.")
     with pytest.raises(ServiceError, match=r"At most what is left to pay: 210\.00 euros"):
         services.record_payment(w.payroll, invoice, paid_on=today, amount="210.01")
+    # Not dated before the payment already recorded: the day it is paid would be wrong.
+    with pytest.raises(ServiceError, match="recorded in order"):
+        services.record_payment(w.payroll, invoice, paid_on=today - timedelta(days=5))
     # No amount: all that is left.
     services.record_payment(w.payroll, invoice, paid_on=today)
     assert (invoice.state, invoice.paid_on, invoice.received) == (

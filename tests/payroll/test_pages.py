@@ -155,3 +155,22 @@ def test_a_bad_vat_number_gets_a_clear_message(client, auth, payroll_world):
     response = client.post("/payroll/clients", data={"name": "Shop", "vat_number": "BE0403170702"})
     assert response.status_code == 422
     assert "not a valid EU VAT number" in response.get_data(as_text=True)
+
+
+def test_an_invoice_of_nothing_is_recorded_paid_from_the_form_as_it_comes(
+    client, auth, payroll_world
+):
+    w = payroll_world
+    free = services.create_invoice(w.member, w.contract, lines=invoice_lines("0"))
+    services.issue_invoice(w.member, free)
+    db.session.commit()
+    _login(auth, w.payroll)
+    page = client.get(f"/payroll/invoices/{free.id}").get_data(as_text=True)
+    assert 'name="amount" type="text" value=""' in page  # nothing to suggest
+    paid = client.post(
+        f"/payroll/invoices/{free.id}/paid",
+        data={"paid_on": local_today().isoformat(), "amount": ""},
+    )
+    assert paid.status_code == 303
+    db.session.refresh(free)
+    assert free.state == InvoiceState.PAID

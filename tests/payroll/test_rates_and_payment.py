@@ -91,12 +91,22 @@ def test_scheduled_rates_a_payslip_was_computed_with_cannot_be_withdrawn(
     client, auth, payroll_world
 ):
     w = payroll_world
-    _login(auth, w.payroll)
-    assert client.post("/payroll/rates", data=_rates_form()).status_code == 303
-    row = db.session.scalar(sa.select(PayrollRates).order_by(PayrollRates.valid_from.desc()))
     services.issue_invoice(
         w.member, services.create_invoice(w.member, w.contract, lines=invoice_lines())
     )
+    # Asked before the new rates were scheduled, this one kept the rates then in force.
+    earlier = services.request_salary(
+        w.member,
+        activity=w.activity,
+        budget="100.00",
+        work_starts_on=local_today() + timedelta(days=1),
+        work_ends_on=local_today() + timedelta(days=30),
+    )
+    assert len(earlier.rates) == 1
+    db.session.commit()
+    _login(auth, w.payroll)
+    assert client.post("/payroll/rates", data=_rates_form()).status_code == 303
+    row = db.session.scalar(sa.select(PayrollRates).order_by(PayrollRates.valid_from.desc()))
     # Work planned across the new rates' first day: the payslip's last days use them.
     salary = services.request_salary(
         w.member,
@@ -117,7 +127,8 @@ def test_scheduled_rates_a_payslip_was_computed_with_cannot_be_withdrawn(
     assert refused.status_code == 422
     assert "Payslips were computed with these rates" in refused.get_data(as_text=True)
     assert db.session.get(PayrollRates, row.id) is not None
-    # Once that salary is refused, nothing uses them and they can go.
+    # Once that salary is refused, nothing uses them and they can go (the earlier salary
+    # never did).
     services.refuse_salary(w.payroll, salary, reason="Ask again for the work done.")
     db.session.commit()
     row_id = row.id
