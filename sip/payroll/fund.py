@@ -5,7 +5,7 @@ the most urgent rows, the totals count every row."""
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -20,14 +20,9 @@ from sip.payroll.models import (
     Salary,
     SalaryState,
 )
+from sip.payroll.rules import cents
 
 ZERO = Decimal("0.00")
-
-
-def _to_cents(value) -> Decimal:
-    """A sum from the database to the cent: a share of a payment is not a whole number of
-    cents, and SQLite sums it as a float."""
-    return Decimal(str(value)).quantize(ZERO, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -102,18 +97,16 @@ def fund(today: date, rows: int = ROWS) -> Fund:
         sa.select(
             Movement.activity_id,
             sa.func.coalesce(sa.func.sum(sa.case((out_of_budget, -Movement.amount), else_=0)), 0),
-            # Unscaled: SQLite's float sum is not rounded to the cent before ``_to_cents``
-            # rounds it half up, as PostgreSQL's exact sum is.
+            # A part paid is not a whole number of cents. Unscaled, SQLite's float sum is
+            # not rounded to the cent before ``cents`` rounds it half up, as PostgreSQL's
+            # exact sum is.
             sa.func.coalesce(sa.func.sum(sa.type_coerce(collected, sa.Numeric())), 0),
         )
         .outerjoin(Invoice, Invoice.id == Movement.invoice_id)
         .group_by(Movement.activity_id)
     ).all()
-    spending = {
-        a: (_to_cents(s), _to_cents(c))
-        for a, s, c in rows_by_activity
-        if _to_cents(s) > _to_cents(c)
-    }
+    sums = ((a, cents(s), cents(c)) for a, s, c in rows_by_activity)
+    spending = {a: (s, c) for a, s, c in sums if s > c}
     largest = sorted(spending, key=lambda a: spending[a][0] - spending[a][1], reverse=True)
     shown = largest[:rows]
     activities = (

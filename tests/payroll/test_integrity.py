@@ -29,6 +29,18 @@ def _issued(w, amount="1000.00", rate="0.21"):
     return invoice
 
 
+def _paid_out(member, activity, officer):
+    """The member's whole budget of one invoice, 935.00, asked as salary and validated."""
+    salary = services.request_salary(
+        member,
+        activity=activity,
+        budget="935.00",
+        work_starts_on=local_today() - timedelta(days=3),
+        work_ends_on=local_today() - timedelta(days=1),
+    )
+    services.validate_salary(officer, salary)
+
+
 def test_a_credit_note_is_final(client, auth, payroll_world):
     w = payroll_world
     invoice = _issued(w)
@@ -46,14 +58,7 @@ def test_a_credit_note_is_final(client, auth, payroll_world):
 def test_a_paid_out_budget_is_not_emptied_by_a_members_cancellation(payroll_world):
     w = payroll_world
     invoice = _issued(w)
-    salary = services.request_salary(
-        w.member,
-        activity=w.activity,
-        budget="935.00",
-        work_starts_on=local_today() - timedelta(days=3),
-        work_ends_on=local_today() - timedelta(days=1),
-    )
-    services.validate_salary(w.payroll, salary)
+    _paid_out(w.member, w.activity, w.payroll)
     db.session.commit()
     with pytest.raises(ServiceError, match="leave the activity in debt"):
         services.cancel_invoice(w.member, invoice, reason="The client refuses it.")
@@ -104,14 +109,7 @@ def test_an_officer_does_not_put_their_own_activity_in_debt(payroll_world):
     services.validate_contract(w.board, contract)
     invoice = services.create_invoice(w.payroll, contract, lines=invoice_lines())
     services.issue_invoice(w.payroll, invoice)
-    salary = services.request_salary(
-        w.payroll,
-        activity=activity,
-        budget="935.00",
-        work_starts_on=local_today() - timedelta(days=3),
-        work_ends_on=local_today() - timedelta(days=1),
-    )
-    services.validate_salary(w.board, salary)
+    _paid_out(w.payroll, activity, w.board)
     db.session.commit()
     with pytest.raises(ServiceError, match="leave the activity in debt"):
         services.cancel_invoice(w.payroll, invoice, reason="The client refuses it.")
