@@ -35,8 +35,11 @@ run: install ## Migrate, load demo data if empty, serve on http://127.0.0.1:5000
 	$(BIN)/flask demo --if-empty
 	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
-test: .stamp-test-install translations ## Run the whole suite (SIP_TEST_DATABASE_URL=postgresql://... for PostgreSQL)
-	$(BIN)/pytest
+#: Extra pytest arguments, e.g. `make test PYTEST_ARGS="tests/forum -x"`.
+PYTEST_ARGS ?=
+
+test: .stamp-test-install translations ## Run the whole suite on every core (SIP_TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+	$(BIN)/pytest -n auto --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 lint: .stamp-test-install ## ruff check and ruff format --check
 	$(BIN)/ruff check .

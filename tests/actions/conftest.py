@@ -1,10 +1,10 @@
 import pytest
 
-from tests import factories
+from tests.conftest import world_of
 
 
 @pytest.fixture
-def actions_world(full_world):
-    """``full_world`` with a recommendation adopted by an assembly of the cycle and actions."""
-    factories.build_actions(full_world)
-    return full_world
+def actions_world(request, full_world):
+    """``full_world`` with a recommendation adopted by an assembly of the cycle and actions
+    (``factories.build_actions``, built once per worker: ``WORLDS`` in tests/conftest.py)."""
+    return world_of(request)

@@ -198,6 +198,8 @@ def test_the_database_refuses_one_member_in_two_seats(app, world):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
-    assert (
-        db.session.scalar(sa.select(sa.func.count()).select_from(BoardSeat)) == 0
-    )  # all rolled back
+    # Nothing of the refused change is left: the board member still holds one seat only.
+    held = db.session.scalars(
+        sa.select(BoardSeat.id).where(BoardSeat.holder_id == world.board.id)
+    ).all()
+    assert held == [world.users_seats.seats[0].id]

@@ -1,10 +1,10 @@
 import pytest
 
-from tests import factories
+from tests.conftest import world_of
 
 
 @pytest.fixture
-def payroll_world(world):
-    """``world`` with activities, clients and contracts (see ``factories.build_payroll``)."""
-    factories.build_payroll(world)
-    return world
+def payroll_world(request, world):
+    """``world`` with activities, clients and contracts (``factories.build_payroll``, built
+    once per worker: ``WORLDS`` in tests/conftest.py)."""
+    return world_of(request)
