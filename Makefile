@@ -41,9 +41,10 @@ PYTEST_ARGS ?=
 test: .stamp-test-install translations ## Run the whole suite on every core (SIP_TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/pytest -n auto --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
-lint: .stamp-test-install ## ruff check and ruff format --check
+lint: .stamp-test-install ## ruff check, ruff format --check, and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: .stamp-test-install ## Format the code with ruff
 	$(BIN)/ruff format .

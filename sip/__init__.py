@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import Flask
 
-__version__ = "0.1.0"
+from sip.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
 
 
 def create_app(config: dict | None = None) -> Flask:

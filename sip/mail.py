@@ -1,9 +1,10 @@
 """Outgoing mail: building multipart messages and handing them to the configured backend.
 
-Nothing is sent from here directly: ``send_template`` and ``send`` put the message in the
-outbox (``sip.notifications.outbox``), which sends it once the transaction commits, retries
-it with back-off, and never sends it twice. ``transport`` is the last step, called by the
-outbox: SMTP when configured, the log in development, a list in tests.
+Nothing is sent from here directly: ``sip.notifications.outbox.send_template`` and
+``send`` put the message in the outbox, which sends it once the transaction commits,
+retries it with back-off, and never sends it twice. ``transport`` is the last step, called
+by the outbox: SMTP when configured, the log in development, a list in tests. This module
+imports nothing of the outbox: the outbox builds on it.
 """
 
 import email.policy
@@ -13,9 +14,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from jinja2 import TemplateNotFound
+from flask import current_app
 from markupsafe import Markup, escape
 
 log = logging.getLogger("sip.mail")
@@ -28,34 +27,6 @@ POLICY = email.policy.default.clone(max_line_length=998)
 def outbox() -> list[EmailMessage]:
     """Messages delivered by the ``memory`` backend (tests)."""
     return current_app.extensions.setdefault("sip_outbox", [])
-
-
-def send_template(to: str, language: str, template: str, member_id: int | None = None, **context):
-    """Render ``templates/<template>.txt`` (first line: subject) and its HTML twin
-    ``<template>.html`` if there is one (else the text, escaped) in ``language``, and queue
-    it in the outbox. Returns the outbox row."""
-    with force_locale(language):
-        text = render_template(f"{template}.txt", **context)
-        subject, _, body = text.partition("\n")
-        body = body.strip() + "\n"
-        try:
-            html = render_template(f"{template}.html", subject=subject.strip(), **context)
-        except TemplateNotFound:
-            html = render_template(
-                "mail/text.html", subject=subject.strip(), body=text_to_html(body)
-            )
-    from sip.notifications.outbox import queue_message
-
-    return queue_message(to, language, subject.strip(), body, html, member_id=member_id)
-
-
-def send(to: str, subject: str, body: str, language: str = "en"):
-    """Queue a plain message (the HTML part is the text, escaped)."""
-    from sip.notifications.outbox import queue_message
-
-    with force_locale(language):
-        html = render_template("mail/text.html", subject=subject, body=text_to_html(body))
-    return queue_message(to, language, subject, body, html)
 
 
 _LINK = re.compile(r"(https?://[^\s<>\"]+)")

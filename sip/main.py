@@ -23,8 +23,8 @@ def index():
 
 def dashboard(member) -> dict:
     from sip.cycles.models import PHASE_LABELS, Cycle, Phase
-    from sip.cycles.services import current_phase
     from sip.db import utcnow
+    from sip.facts import current_phase
     from sip.working_groups.models import (
         GROUP_ROLE_LABELS,
         GroupMembership,

@@ -11,10 +11,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from sip import ROOT, access, i18n
+from sip import access, i18n
 from sip.db import include_object
 from sip.extensions import babel, csrf, db, limiter, login_manager, migrate
 from sip.markdown import render_markdown
+from sip.paths import ROOT
 from sip.web import render
 
 #: Feature packages, each with a blueprint in ``__init__`` and its routes in ``views``.
@@ -51,6 +52,7 @@ def init_extensions(app: Flask) -> None:
     from sip.forum import evidence as forum_evidence
     from sip.forum import models as _forum_models  # noqa: F401
     from sip.forum import notifications as forum_notifications
+    from sip.forum import services as forum_services
     from sip.members import models as _member_models
     from sip.notifications import models as _notification_models  # noqa: F401
     from sip.notifications import outbox
@@ -66,6 +68,7 @@ def init_extensions(app: Flask) -> None:
     wg_evidence.register_kinds()
     forum_evidence.register_kinds()
     forum_notifications.register_kinds()
+    forum_services.connect_events()
     survey_evidence.register_kinds()
     board_notifications.register_kinds()
     assembly_notifications.register_kinds()
@@ -158,8 +161,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from sip.board.services import is_board_member
     from sip.cycles.models import TOPIC_STATUS_LABELS
+    from sip.facts import is_board_member
     from sip.members.models import ROLE_LABELS, STATUS_LABELS
     from sip.working_groups.models import GROUP_STATE_LABELS
 

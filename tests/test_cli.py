@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from sip.audit import AuditEntry
 from sip.board.models import BoardSeat
-from sip.board.services import is_board_member
 from sip.extensions import db
+from sip.facts import is_board_member
 from sip.members.models import College, Member, MemberStatus, Office, Role
 
 NAMED = {
@@ -90,7 +90,7 @@ def test_demo_loads_members_accounts_and_seats_and_is_idempotent(app, runner):
 
 def _check_cycles():
     from sip.cycles.models import Cycle, Phase, TopicSupport
-    from sip.cycles.services import current_phase
+    from sip.facts import current_phase
     from sip.working_groups.models import (
         GroupRole,
         Meeting,

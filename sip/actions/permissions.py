@@ -13,8 +13,7 @@ from flask import current_app
 
 from sip.access import rule
 from sip.actions.models import Action
-from sip.board.services import is_board_member
-from sip.cycles.permissions import in_member_area
+from sip.facts import in_member_area, is_board_member
 from sip.members.models import Role
 
 

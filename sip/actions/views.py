@@ -26,9 +26,9 @@ from sip.actions.models import (
 from sip.actions.permissions import ActionPermission as P
 from sip.assembly.models import Assembly, Resolution
 from sip.cycles.models import Cycle
-from sip.cycles.permissions import in_member_area
 from sip.db import local_today
 from sip.extensions import db
+from sip.facts import in_member_area
 from sip.members.forms import ConfirmForm
 from sip.web import id_or_none, list_args, page_number, render, run_form
 

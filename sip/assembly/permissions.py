@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from sip.access import rule
 from sip.assembly.models import Resolution, ResolutionState
-from sip.cycles.permissions import in_member_area
+from sip.facts import in_member_area
 from sip.members.models import Role
 
 

@@ -9,12 +9,13 @@ from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from sip import audit, mail
+from sip import audit
 from sip.db import utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.members import services as members
 from sip.members.models import Member, MemberStatus
+from sip.notifications import outbox
 from sip.notifications.outbox import absolute
 
 _RESET_SALT = "sip.password-reset"
@@ -84,7 +85,7 @@ def request_reset(email: str) -> None:
         return
     link = absolute(url_for("auth.reset_password", token=reset_token(member)))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    mail.send_template(
+    outbox.send_template(
         member.email,
         member.language,
         "auth/mail_reset",

@@ -9,8 +9,7 @@
 from enum import StrEnum
 
 from sip.access import rule
-from sip.board.services import is_board_member
-from sip.cycles.permissions import in_member_area
+from sip.facts import in_member_area, is_board_member
 from sip.members.models import Role
 
 

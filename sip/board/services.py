@@ -1,4 +1,7 @@
-"""Board seats: the one place that answers "is this member on the board?"."""
+"""Board seats, terms, meetings and decisions: one function each, audited.
+
+"Is this member on the board?" is answered in ``sip.facts``, below every feature.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +28,7 @@ from sip.board.rules import Choice
 from sip.db import local_today, lock_row, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.facts import board_member_ids, is_board_member, seat_of  # noqa: F401 - re-exported
 from sip.members.models import College, Member, MemberStatus
 from sip.notifications.services import notify
 from sip.working_groups.models import (
@@ -33,27 +37,6 @@ from sip.working_groups.models import (
     RecommendationState,
     RecommendationVersion,
 )
-
-
-def seat_of(member: Member) -> BoardSeat | None:
-    return db.session.scalar(sa.select(BoardSeat).where(BoardSeat.holder_id == member.id))
-
-
-def is_board_member(member) -> bool:
-    """True when an active member holds a board seat. Every feature asks through this."""
-    if not getattr(member, "is_authenticated", False) or not member.is_active:
-        return False
-    return seat_of(member) is not None
-
-
-def board_member_ids() -> set[int]:
-    """Ids of the active members holding a seat, in one query (for lists)."""
-    rows = db.session.scalars(
-        sa.select(BoardSeat.holder_id)
-        .join(Member, Member.id == BoardSeat.holder_id)
-        .where(Member.status == MemberStatus.ACTIVE)
-    )
-    return set(rows)
 
 
 def configure_group(

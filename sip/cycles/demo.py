@@ -280,7 +280,7 @@ def _early_group_2026(cycle, named, active, rng, created) -> None:
     topic = db.session.scalar(
         sa.select(Topic).where(Topic.cycle_id == cycle.id, Topic.title == EARLY_TOPIC_2026)
     )
-    group = cycles.select_topic(
+    group = groups.select_topic(
         topic,
         named["admin@example.org"],
         name="Mentoring newcomers",

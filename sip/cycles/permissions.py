@@ -3,7 +3,7 @@
 from enum import StrEnum
 
 from sip.access import rule
-from sip.board.services import is_board_member
+from sip.facts import in_member_area, is_board_member
 from sip.members.models import Role
 
 
@@ -13,11 +13,6 @@ class CyclesPermission(StrEnum):
     PROPOSE = "cycles:topic:propose"
     SUPPORT = "cycles:topic:support"
     SELECT = "cycles:topic:select"
-
-
-def in_member_area(user) -> bool:
-    """Active members, except invited experts, who see only their own working group."""
-    return user.is_authenticated and user.is_active and user.roles != frozenset({Role.EXPERT})
 
 
 @rule(CyclesPermission.VIEW)

@@ -8,15 +8,14 @@ during the call for topics or the working-groups phase.
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from sip import audit
 from sip.cycles.models import PHASE_LABELS, Cycle, Phase, Topic, TopicStatus, TopicSupport
-from sip.db import local_today
 from sip.errors import ServiceError
 from sip.extensions import db
-from sip.members.models import Member, MemberStatus, Role
+from sip.facts import current_phase
+from sip.members.models import Member
 
 DATE_FIELDS = (
     "topics_from",
@@ -26,10 +25,6 @@ DATE_FIELDS = (
     "implementation_from",
     "ends_on",
 )
-
-
-def current_phase(cycle: Cycle) -> Phase:
-    return cycle.phase_on(local_today())
 
 
 def require_phase(cycle: Cycle, *phases: Phase) -> None:
@@ -134,57 +129,7 @@ def topics_query(cycle: Cycle, *, status: str | None = None, sort: str = "suppor
     return query.order_by(supports.desc(), Topic.created_at.desc(), Topic.id.desc())
 
 
-def eligible_moderator(member: Member | None) -> bool:
-    return (
-        member is not None
-        and member.status == MemberStatus.ACTIVE
-        and member.college.is_staff
-        and Role.MODERATOR in member.roles
-    )
-
-
-def select_topic(
-    topic: Topic,
-    actor: Member,
-    *,
-    name: str,
-    mandate: str,
-    deadline: date,
-    moderator: Member | None,
-):
-    """The board selects a topic: it becomes a working group with a mandate, a deadline
-    and its moderator (a permanent employee with the moderator role)."""
-    from sip.working_groups.services import create_group
-
-    require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
-    if topic.status != TopicStatus.PROPOSED:
-        raise ServiceError(_l("Only proposed topics can be selected."))
-    limit = current_app.config["WG_MAX_GROUPS_PER_CYCLE"]
-    if limit and _selected_count(topic.cycle) >= limit:
-        raise ServiceError(
-            _l("This cycle has %(n)d working groups already, the most it may have.", n=limit)
-        )
-    if deadline <= local_today():
-        raise ServiceError(_l("The deadline must be in the future."), "deadline")
-    if not eligible_moderator(moderator):
-        raise ServiceError(
-            _l("The moderator must be an active permanent employee with the moderator role."),
-            "moderator",
-        )
-    topic.status = TopicStatus.SELECTED
-    audit.record("topic.selected", topic, actor=actor, title=topic.title)
-    return create_group(
-        topic.cycle,
-        actor,
-        topic=topic,
-        name=name,
-        mandate=mandate,
-        deadline=deadline,
-        moderator=moderator,
-    )
-
-
-def _selected_count(cycle: Cycle) -> int:
+def selected_count(cycle: Cycle) -> int:
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Topic)

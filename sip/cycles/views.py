@@ -20,6 +20,7 @@ from sip.extensions import db
 from sip.members.forms import ConfirmForm
 from sip.members.models import Member, MemberStatus, Role, RoleGrant
 from sip.web import list_args, paginate_rows, render, run_form
+from sip.working_groups import services as groups
 from sip.working_groups.models import WorkingGroup
 
 
@@ -206,7 +207,7 @@ def select(topic_id: int):
     form.moderator.choices = choices
     done = run_form(
         form,
-        lambda: services.select_topic(
+        lambda: groups.select_topic(
             topic,
             current_user,
             name=form.name.data,

@@ -16,8 +16,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from sip.access import rule
-from sip.cycles.permissions import in_member_area
-from sip.cycles.services import eligible_moderator
+from sip.facts import eligible_moderator, in_member_area
 from sip.forum.models import Category, Post, PostStatus, Thread, ThreadStatus
 from sip.members.models import Role
 from sip.working_groups.models import (

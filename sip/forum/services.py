@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from sip import audit
+from sip import audit, events
 from sip.db import lock_row as lock
 from sip.db import utcnow
 from sip.errors import ServiceError
@@ -98,6 +98,15 @@ def ensure_group_category(group) -> Category:
         db.session.flush()
         audit.record("forum.category_created", category, group_id=group.id)
     return category
+
+
+def _open_group_category(group, **_) -> None:
+    ensure_group_category(group)
+
+
+def connect_events() -> None:
+    """React to the features below: a new working group gets its category (at start-up)."""
+    events.group_created.connect(_open_group_category)
 
 
 def save_category(category: Category | None, actor: Member, **values) -> Category:

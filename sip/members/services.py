@@ -113,7 +113,7 @@ def update_membership(
     member: Member, actor: Member, *, college: College, office: Office, shares: int
 ) -> None:
     """Change a member's college, office and shares, keeping seats and roles consistent."""
-    from sip.board.services import seat_of
+    from sip.facts import seat_of
 
     if shares < 0:
         raise ServiceError(_l("Shares cannot be negative."), "shares")

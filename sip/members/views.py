@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sip.access import require
-from sip.board.services import board_member_ids, seat_of
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.facts import board_member_ids, seat_of
 from sip.members import bp, services
 from sip.members.forms import (
     CollegeForm,

@@ -26,11 +26,12 @@ import sqlalchemy.orm as so
 from flask import Flask, current_app, has_request_context, render_template, url_for
 from flask import request as flask_request
 from flask_babel import force_locale, ngettext
+from jinja2 import TemplateNotFound
 
 from sip import mail
 from sip.db import utcnow
 from sip.extensions import db
-from sip.notifications import services
+from sip.notifications import kinds, queue
 from sip.notifications.models import Channel, MailKind, MailMessage, MailStatus, Notification
 
 log = logging.getLogger("sip.mail")
@@ -63,6 +64,30 @@ def queue_message(
     db.session.flush()
     after_commit_send([message.id])
     return message
+
+
+def send_template(to: str, language: str, template: str, member_id: int | None = None, **context):
+    """Render ``templates/<template>.txt`` (first line: subject) and its HTML twin
+    ``<template>.html`` if there is one (else the text, escaped) in ``language``, and queue
+    it in the outbox. Returns the outbox row."""
+    with force_locale(language):
+        text = render_template(f"{template}.txt", **context)
+        subject, _, body = text.partition("\n")
+        body = body.strip() + "\n"
+        try:
+            html = render_template(f"{template}.html", subject=subject.strip(), **context)
+        except TemplateNotFound:
+            html = render_template(
+                "mail/text.html", subject=subject.strip(), body=mail.text_to_html(body)
+            )
+    return queue_message(to, language, subject.strip(), body, html, member_id=member_id)
+
+
+def send(to: str, subject: str, body: str, language: str = "en"):
+    """Queue a plain message (the HTML part is the text, escaped)."""
+    with force_locale(language):
+        html = render_template("mail/text.html", subject=subject, body=mail.text_to_html(body))
+    return queue_message(to, language, subject, body, html)
 
 
 def after_commit_send(ids: Iterable[int]) -> None:
@@ -110,8 +135,6 @@ def dispatch() -> int:
         return 0
     cfg = current_app.config
     if cfg["REDIS_URL"]:
-        from sip.notifications import queue
-
         return queue.enqueue(ids)
     ids = ids[: int(cfg["MAIL_INLINE_MAX"])]
     if ids:
@@ -317,7 +340,7 @@ def render(message: MailMessage) -> EmailMessage:
 
 def _unsubscribe(member, kind: str) -> str:
     return absolute(
-        url_for("notifications.unsubscribe", token=services.unsubscribe_token(member.id, kind))
+        url_for("notifications.unsubscribe", token=kinds.unsubscribe_token(member.id, kind))
     )
 
 
@@ -329,15 +352,15 @@ def _links(member, kind: str) -> dict:
 
 
 def _target(notification: Notification) -> str:
-    return absolute(services.url(notification) or url_for("notifications.index"))
+    return absolute(kinds.url(notification) or url_for("notifications.index"))
 
 
 def _notification_email(member, notification: Notification) -> EmailMessage:
-    kind = services.kind_of(notification.kind)
+    kind = kinds.kind_of(notification.kind)
     context = {
         "member": member,
-        "subject": services.subject(notification),
-        "message": services.message(notification),
+        "subject": kinds.subject(notification),
+        "message": kinds.message(notification),
         "link": _target(notification),
         "kind_label": kind.title if kind else notification.kind,
         **_links(member, notification.kind),
@@ -361,8 +384,7 @@ def _digest_email(member, message: MailMessage) -> EmailMessage:
         query = query.where(Notification.created_at > message.period_start)
     notes = db.session.scalars(query.order_by(Notification.created_at, Notification.id)).all()
     items = [
-        {"message": services.message(n), "link": _target(n), "created_at": n.created_at}
-        for n in notes
+        {"message": kinds.message(n), "link": _target(n), "created_at": n.created_at} for n in notes
     ]
     subject = ngettext(
         "Your daily summary: %(num)d notification",
@@ -373,7 +395,7 @@ def _digest_email(member, message: MailMessage) -> EmailMessage:
         "member": member,
         "subject": subject,
         "items": items,
-        **_links(member, services.DIGEST),
+        **_links(member, kinds.DIGEST),
     }
     return mail.build(
         member.email,

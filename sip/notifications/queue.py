@@ -1,18 +1,22 @@
 """Sending mail on a job queue (RQ on Redis) when ``REDIS_URL`` is set.
 
 After a request commits, its messages are enqueued as jobs of ``MAIL_BATCH_SIZE`` ids;
-``flask --app sip rq-worker`` runs them, each in an app context of its own. A job calls
-``outbox.deliver`` with its ids, which claims them as any sender does: a message that
+``flask --app sip rq-worker`` runs them, each in an app context of its own. A job
+(``sip.jobs.send_mail``) calls ``outbox.deliver`` with its ids, which claims them as any sender does: a message that
 ``send-mail`` took first (or a job enqueued twice) is skipped, never sent twice.
 """
 
 import logging
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, SimpleWorker
 
 log = logging.getLogger("sip.mail")
+
+#: The job, named rather than imported: it lives in ``sip.jobs``, beside the app factory
+#: it needs in a worker that has no app of its own; this module knows nothing of the outbox.
+JOB = "sip.jobs.send_mail"
 
 
 def connection() -> Redis:
@@ -34,7 +38,7 @@ def enqueue(ids: list[int]) -> int:
     size = int(current_app.config["MAIL_BATCH_SIZE"])
     jobs = [
         Queue.prepare_data(
-            "sip.notifications.queue.send_job",
+            JOB,
             args=(ids[start : start + size],),
             result_ttl=0,
             failure_ttl=7 * 24 * 3600,
@@ -47,23 +51,6 @@ def enqueue(ids: list[int]) -> int:
         log.exception("mail: could not enqueue %s messages on RQ", len(ids))
         return 0
     return len(ids)
-
-
-def send_job(message_ids: list[int]) -> dict:
-    """The RQ job: send these messages (those still queued and due)."""
-    if has_app_context():
-        return _send(message_ids)
-    from sip import create_app
-
-    with create_app().app_context():
-        return _send(message_ids)
-
-
-def _send(message_ids: list[int]) -> dict:
-    from sip.notifications.outbox import deliver
-
-    done = deliver(message_ids)
-    return {"sent": done.sent, "failed": done.failed, "retrying": done.retrying}
 
 
 class AppWorker(SimpleWorker):

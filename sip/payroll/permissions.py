@@ -10,7 +10,7 @@
 from enum import StrEnum
 
 from sip.access import rule
-from sip.cycles.permissions import in_member_area
+from sip.facts import in_member_area
 from sip.members.models import Role
 
 

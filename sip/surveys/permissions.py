@@ -9,11 +9,11 @@ closes, or never.
 from enum import StrEnum
 
 from sip.access import rule
-from sip.cycles.permissions import in_member_area
-from sip.cycles.services import eligible_moderator
 from sip.db import utcnow
+from sip.extensions import db
+from sip.facts import eligible_moderator, in_member_area
 from sip.members.models import Role
-from sip.surveys.models import Audience, ResultsVisibility, Survey, SurveyState
+from sip.surveys.models import Audience, Participation, ResultsVisibility, Survey, SurveyState
 
 
 class SurveysPermission(StrEnum):
@@ -73,6 +73,13 @@ def _answer(user, survey: Survey) -> bool:
     return may_answer(user, survey)
 
 
+def has_answered(survey: Survey, member) -> bool:
+    """Whether the member took part (their participation is kept apart from the answers)."""
+    return (
+        db.session.get(Participation, {"survey_id": survey.id, "member_id": member.id}) is not None
+    )
+
+
 @rule(SurveysPermission.RESULTS)
 def _results(user, survey: Survey) -> bool:
     if is_organiser(user, survey):
@@ -82,7 +89,5 @@ def _results(user, survey: Survey) -> bool:
     if survey.results_visibility == ResultsVisibility.AFTER_CLOSE:
         return survey.is_closed(utcnow())
     if survey.results_visibility == ResultsVisibility.AFTER_ANSWER:
-        from sip.surveys.services import has_answered
-
         return has_answered(survey, user) or survey.is_closed(utcnow())
     return False

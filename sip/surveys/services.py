@@ -34,6 +34,7 @@ from sip.surveys.models import (
     Survey,
     SurveyState,
 )
+from sip.surveys.permissions import has_answered
 from sip.surveys.rules import CHOICE_KINDS, Kind, Problem, QuestionSpec
 
 
@@ -257,12 +258,6 @@ def specs(survey: Survey) -> list[QuestionSpec]:
         )
         for q in survey.questions
     ]
-
-
-def has_answered(survey: Survey, member: Member) -> bool:
-    return (
-        db.session.get(Participation, {"survey_id": survey.id, "member_id": member.id}) is not None
-    )
 
 
 def _refuse_unless_can_answer(survey: Survey, member: Member) -> None:

@@ -7,8 +7,7 @@ that have submitted their work. Draft recommendations are seen by the group only
 from enum import StrEnum
 
 from sip.access import rule
-from sip.cycles.permissions import in_member_area
-from sip.cycles.services import eligible_moderator
+from sip.facts import eligible_moderator, in_member_area
 from sip.members.models import Role
 from sip.working_groups.models import (
     EDITABLE_STATES,

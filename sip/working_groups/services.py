@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from sip import audit
-from sip.board.services import is_board_member
-from sip.cycles.models import Phase
-from sip.cycles.services import eligible_moderator, require_phase
+from sip import audit, events
+from sip.cycles import services as cycles
+from sip.cycles.models import Phase, Topic, TopicStatus
+from sip.cycles.services import require_phase
 from sip.db import local_today, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.facts import eligible_moderator, is_board_member
 from sip.members.models import Member, MemberStatus, Office, Role
 from sip.notifications.services import notify
 from sip.working_groups.models import (
@@ -52,6 +53,46 @@ WORKING_PHASES = (Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
 # -- groups and their composition ----------------------------------------------------------
 
 
+def select_topic(
+    topic: Topic,
+    actor: Member,
+    *,
+    name: str,
+    mandate: str,
+    deadline: date,
+    moderator: Member | None,
+):
+    """The board selects a topic: it becomes a working group with a mandate, a deadline
+    and its moderator (a permanent employee with the moderator role). Here, not in
+    ``sip.cycles``: groups build on cycles, never the other way round."""
+    cycles.require_phase(topic.cycle, Phase.CALL_FOR_TOPICS, Phase.WORKING_GROUPS)
+    if topic.status != TopicStatus.PROPOSED:
+        raise ServiceError(_l("Only proposed topics can be selected."))
+    limit = current_app.config["WG_MAX_GROUPS_PER_CYCLE"]
+    if limit and cycles.selected_count(topic.cycle) >= limit:
+        raise ServiceError(
+            _l("This cycle has %(n)d working groups already, the most it may have.", n=limit)
+        )
+    if deadline <= local_today():
+        raise ServiceError(_l("The deadline must be in the future."), "deadline")
+    if not eligible_moderator(moderator):
+        raise ServiceError(
+            _l("The moderator must be an active permanent employee with the moderator role."),
+            "moderator",
+        )
+    topic.status = TopicStatus.SELECTED
+    audit.record("topic.selected", topic, actor=actor, title=topic.title)
+    return create_group(
+        topic.cycle,
+        actor,
+        topic=topic,
+        name=name,
+        mandate=mandate,
+        deadline=deadline,
+        moderator=moderator,
+    )
+
+
 def create_group(
     cycle, actor: Member, *, topic, name: str, mandate: str, deadline: date, moderator: Member
 ):
@@ -69,9 +110,7 @@ def create_group(
     )
     db.session.flush()
     audit.record("group.created", group, actor=actor, name=name, moderator_id=moderator.id)
-    from sip.forum.services import ensure_group_category  # the forum builds on groups
-
-    ensure_group_category(group)
+    events.group_created.send(group)  # the forum opens the group's category
     return group
 
 

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 
 from sip.board.models import BoardSeat, SeatGroup
-from sip.board.services import board_member_ids, is_board_member
 from sip.extensions import db
+from sip.facts import board_member_ids, is_board_member
 from sip.members.models import MemberStatus
 from tests import factories
 

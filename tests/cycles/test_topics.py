@@ -10,6 +10,7 @@ from sip.cycles.models import Phase, Topic, TopicStatus, TopicSupport
 from sip.db import local_today
 from sip.errors import ServiceError
 from sip.extensions import db
+from sip.working_groups import services as groups
 from sip.working_groups.models import GroupRole, GroupState, WorkingGroup
 from tests import factories
 
@@ -206,11 +207,11 @@ def test_a_cycle_has_at_most_the_configured_number_of_groups(app, groups_world, 
     monkeypatch.setitem(app.config, "WG_MAX_GROUPS_PER_CYCLE", 1)
     first = factories.topic(w.cycle, w.author, "First")
     deadline = local_today() + timedelta(days=60)
-    services.select_topic(
+    groups.select_topic(
         first, w.board, name="First", mandate="?", deadline=deadline, moderator=w.moderator
     )
     with pytest.raises(ServiceError, match="working groups already"):
-        services.select_topic(
+        groups.select_topic(
             w.topic, w.board, name="Second", mandate="?", deadline=deadline, moderator=w.moderator
         )
 

@@ -19,7 +19,7 @@ MESSAGES = 60
 
 def _fill(app) -> list[int]:
     with app.app_context():
-        ids = [mail.send(f"m{i}@example.org", f"Message {i}", "Body").id for i in range(MESSAGES)]
+        ids = [outbox.send(f"m{i}@example.org", f"Message {i}", "Body").id for i in range(MESSAGES)]
         db.session.commit()
         db.session.info.clear()  # left to the senders below, not sent by this context
         db.session.remove()

@@ -198,7 +198,7 @@ def test_a_failure_then_a_success_sends_once(app, w, monkeypatch):
 
 
 def test_a_message_claimed_by_a_sender_that_died_is_never_sent_again(app, world, runner):
-    message = mail.send("someone@example.org", "Hello", "Body")
+    message = outbox.send("someone@example.org", "Hello", "Body")
     db.session.commit()
     assert outbox.claim(10) == [message.id]  # a sender took it, then stopped
     db.session.execute(sa.update(MailMessage).values(claimed_at=utcnow() - timedelta(hours=2)))
@@ -212,7 +212,7 @@ def test_a_message_claimed_by_a_sender_that_died_is_never_sent_again(app, world,
 
 
 def test_claims_take_each_message_once(app, world):
-    ids = [mail.send(f"m{i}@example.org", "Hello", "Body").id for i in range(5)]
+    ids = [outbox.send(f"m{i}@example.org", "Hello", "Body").id for i in range(5)]
     db.session.commit()
 
     first, second = outbox.claim(3), outbox.claim(3)
@@ -225,7 +225,7 @@ def test_claims_take_each_message_once(app, world):
 @pytest.mark.parametrize("backend", ["console", "memory"])
 def test_the_console_backend_writes_the_text_to_the_log(app, world, caplog, monkeypatch, backend):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", backend)
-    mail.send("someone@example.org", "Hello there", "The body.")
+    outbox.send("someone@example.org", "Hello there", "The body.")
     db.session.commit()
 
     assert outbox.deliver().sent == 1
@@ -265,7 +265,7 @@ def test_a_mail_server_down_does_not_break_the_page(client, world, monkeypatch):
 def test_send_mail_loops_until_stopped(app, runner, world, monkeypatch):
     from sip.notifications import cli
 
-    mail.send("someone@example.org", "Hello", "Body")
+    outbox.send("someone@example.org", "Hello", "Body")
     db.session.commit()
     naps = []
 

@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from rq import SimpleWorker
 
 from sip.extensions import db
-from sip.notifications import queue
+from sip.notifications import outbox, queue
 from sip.notifications.models import MailStatus
 from tests.notifications.helpers import mails_to, queued
 
@@ -70,7 +70,7 @@ def test_the_rq_worker_command_needs_redis(runner, app, monkeypatch):
 def test_the_rq_worker_command_runs_the_jobs(rq_app, runner, world):
     from sip import mail
 
-    message = mail.send("someone@example.org", "Queued", "Body")
+    message = outbox.send("someone@example.org", "Queued", "Body")
     db.session.commit()
     queue.enqueue([message.id])
 
