@@ -15,6 +15,7 @@ from sip.assembly.models import (
     AssemblyParticipation,
     AssemblyState,
     Ballot,
+    Proxy,
     ResolutionKind,
     ResolutionState,
 )
@@ -183,7 +184,7 @@ def test_a_proxy_votes_for_the_member_and_the_cap_holds(client, auth, convened):
     auth.login_as(w.board)
     page = _text(client.get(f"/assemblies/{w.assembly.id}"))
     assert "Mem Ber asks you to vote for them." in page
-    proxies = {p.grantor_id: p for p in db.session.scalars(sa.select(services.Proxy))}
+    proxies = {p.grantor_id: p for p in db.session.scalars(sa.select(Proxy))}
     first = client.post(f"/assemblies/{w.assembly.id}/proxies/{proxies[w.member.id].id}/accept")
     assert first.status_code == 303
     beyond = client.post(f"/assemblies/{w.assembly.id}/proxies/{proxies[other.id].id}/accept")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sip.assembly import rules, services
 from sip.assembly.models import Ballot, BallotApproval, ResolutionKind
 from sip.assembly.rules import Choice, Scheme
+from sip.errors import ServiceError
 from sip.db import local_today, utcnow
 from sip.extensions import db
 from tests import factories
@@ -154,7 +155,7 @@ def test_a_board_election_fills_the_seats_with_the_most_approved(world):
     ranking = [(c["candidate"], c["score"], c["elected"]) for c in result["candidates"]]
     assert ranking == [(first.id, "3/1", True), (second.id, "3/1", True), (third.id, "1/1", False)]
     assert result["gender_rule"]["below"] == ["female"]
-    with pytest.raises(services.ServiceError, match="Approve at most 2 candidates"):
+    with pytest.raises(ServiceError, match="Approve at most 2 candidates"):
         services.convene(assembly, w.chair)
         assembly.advance_voting_from = utcnow() - timedelta(hours=1)
         services.cast(election, w.member, w.member, approvals=[first.id, second.id, third.id])
