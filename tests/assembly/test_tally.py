@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sip.assembly import rules, services
 from sip.assembly.models import Ballot, BallotApproval, ResolutionKind
 from sip.assembly.rules import Choice, Scheme
-from sip.errors import ServiceError
 from sip.db import local_today, utcnow
+from sip.errors import ServiceError
 from sip.extensions import db
 from tests import factories
 
