@@ -103,11 +103,11 @@ def test_the_fund_lists_the_most_urgent_rows_and_totals_them_all(payroll_world):
 def test_the_office_shows_the_oldest_of_each_queue_and_counts_them_all(
     client, auth, payroll_world, monkeypatch
 ):
-    from sip.payroll import views
+    from sip.payroll.views import officers
 
     w = payroll_world
     _grow(w, 5)
-    monkeypatch.setattr(views, "OFFICE_ROWS", 3)
+    monkeypatch.setattr(officers, "OFFICE_ROWS", 3)
     auth.login_as(w.payroll)
     page = client.get("/payroll/office").get_data(as_text=True)
     assert page.count("— Taxi ") == 3 and "— Taxi 0<" in page and "— Taxi 4<" not in page
