@@ -1,19 +1,23 @@
-"""Benchmark: a batch of payslips, beside the arithmetic alone.
+"""Benchmark: a batch of payslips, validated in bulk and one by one, beside the arithmetic.
 
 Builds (on a temporary SQLite file, or BENCH_DATABASE_URL) the demo data, members up to
 BENCH_MEMBERS and a payroll officer. Each member gets one more activity: its December 2025
 payslip, paid, and an invoice with Smart's contribution crediting this year's budget
-(varied amounts). Rates change on 1 July 2026. Then, in one transaction, each member asks
-the whole budget as a salary for a work period of 2026 (varied months, some spanning the
-change) and the officer validates it, through ``services.request_salary`` and
-``services.validate_salary``: it reports the time, payslips a second and SQL queries a
-payslip. Then it times ``rules.salary_over`` and ``rules.working_days_after`` alone for the
-same budgets and periods with the schedule read once, as the app calls them, and checks
-that the app kept the same figures.
+(varied amounts). Rates change on 1 July 2026. Each member then asks the whole budget as a
+salary for a work period of 2026 (varied months, some spanning the change), one request
+at a time through ``services.request_salary``, as members do; and the officer validates
+them all in one action, ``services.validate_salaries`` (the payroll office's bulk action):
+it reports the time of each, payslips a second and SQL statements a payslip. With
+``BENCH_SINGLE=1`` the officer validates each payslip right after its request through
+``services.validate_salary`` instead, as before the bulk action. Then it times
+``rules.salary_over`` and ``rules.working_days_after`` alone for the same budgets and
+periods with the schedule read once, as the app calls them, and checks that the app kept
+the same figures: the total net to the cent, the payslips spanning the change with two
+sets of rates, every budget spent.
 
     .venv/bin/python bench/payslips.py
 
-``BENCH_PROFILE=1`` adds the batch's 25 costliest functions (``BENCH_PROFILE_SORT``:
+``BENCH_PROFILE=1`` adds the validation's 25 costliest functions (``BENCH_PROFILE_SORT``:
 ``cumulative``, or ``tottime``); ``BENCH_STATEMENTS=1`` the time each SQL statement took
 in the batch's first and last tenth (a statement slowing down as the batch grows).
 """
@@ -45,6 +49,8 @@ MEMBERS = int(os.environ.get("BENCH_MEMBERS", "25000"))
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 #: Print each statement's time in the batch's first and last tenth.
 STATEMENTS = os.environ.get("BENCH_STATEMENTS", "") not in ("", "0")
+#: Validate each payslip after its request, one by one, instead of in bulk.
+SINGLE = os.environ.get("BENCH_SINGLE", "") not in ("", "0")
 #: The payroll officer who validates every payslip (not one of the members paid).
 OFFICER = "bench-payroll@example.org"
 #: The day the second rates apply from: a work period around it is split in two.
@@ -219,55 +225,96 @@ def build(url: str):
         return app, plan
 
 
-def batch(plan: dict) -> tuple[float, float, int, dict]:
-    """Request and validate every salary in one transaction: (seconds, of which loading the
-    activities and the officer, SQL statements, with ``BENCH_STATEMENTS`` the seconds each
-    statement took in the batch's first and last tenth)."""
-    statements: list[int] = []
-    timings: dict[str, list[float]] = {}
-    tenth = max(len(plan) // 10, 1)
-    done = [0]
+class Counter:
+    """SQL statements run while it listens (with ``BENCH_STATEMENTS``, the seconds each took
+    in the batch's first and last tenth, by ``done[0]``, the payslips done so far)."""
 
-    def count(conn, cursor, statement, *args):
-        statements.append(1)
+    def __init__(self, total: int):
+        self.count = 0
+        self.timings: dict[str, list[float]] = {}
+        self.tenth = max(total // 10, 1)
+        self.total = total
+        self.done = [0]
+
+    def before(self, conn, cursor, statement, *args):
+        self.count += 1
         conn.info["bench_started"] = time.perf_counter()
 
-    def timed(conn, cursor, statement, *args):
-        part = 0 if done[0] < tenth else 1 if done[0] >= len(plan) - tenth else None
+    def after(self, conn, cursor, statement, *args):
+        done = self.done[0]
+        part = 0 if done < self.tenth else 1 if done >= self.total - self.tenth else None
         if part is not None:
             key = " ".join(statement.split())[:90]
-            spent = timings.setdefault(key, [0.0, 0.0, 0, 0])
+            spent = self.timings.setdefault(key, [0.0, 0.0, 0, 0])
             spent[part] += time.perf_counter() - conn.info["bench_started"]
             spent[2 + part] += 1
 
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    if STATEMENTS:
-        sa.event.listen(engine, "after_cursor_execute", timed)
-    started = time.perf_counter()
+    def __enter__(self):
+        sa.event.listen(db.engine, "before_cursor_execute", self.before)
+        if STATEMENTS:
+            sa.event.listen(db.engine, "after_cursor_execute", self.after)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(db.engine, "before_cursor_execute", self.before)
+        if STATEMENTS:
+            sa.event.remove(db.engine, "after_cursor_execute", self.after)
+
+
+def _officer_and_activities(plan: dict):
     officer = db.session.scalar(sa.select(Member).where(Member.email == OFFICER))
     assert officer.has_role(Role.PAYROLL_OFFICER)
     activities = db.session.scalars(
         sa.select(Activity).where(Activity.id >= min(plan)).order_by(Activity.id)
     ).all()
-    loaded = time.perf_counter() - started
-    for activity in activities:
-        budget, start, end = plan[activity.id]
-        salary = services.request_salary(
-            activity.member,
-            activity=activity,
-            budget=budget,
-            work_starts_on=start,
-            work_ends_on=end,
-        )
-        services.validate_salary(officer, salary)
-        done[0] += 1
-    db.session.commit()
-    elapsed = time.perf_counter() - started
-    sa.event.remove(engine, "before_cursor_execute", count)
-    if STATEMENTS:
-        sa.event.remove(engine, "after_cursor_execute", timed)
-    return elapsed, loaded, len(statements), timings
+    return officer, activities
+
+
+def _request(activity, plan: dict):
+    budget, start, end = plan[activity.id]
+    return services.request_salary(
+        activity.member, activity=activity, budget=budget, work_starts_on=start, work_ends_on=end
+    )
+
+
+def requests(plan: dict) -> tuple[float, int, list[int]]:
+    """Every member asks for their salary, one request at a time, committed at the end:
+    (seconds, SQL statements, the salaries' ids)."""
+    with Counter(len(plan)) as counter:
+        started = time.perf_counter()
+        _officer, activities = _officer_and_activities(plan)
+        ids = []
+        for activity in activities:
+            ids.append(_request(activity, plan).id)
+            counter.done[0] += 1
+        db.session.commit()
+        return time.perf_counter() - started, counter.count, ids
+
+
+def bulk(ids: list[int]) -> tuple[float, int, int]:
+    """The officer validates every requested salary in one action, committed:
+    (seconds, SQL statements, salaries validated)."""
+    db.session.expunge_all()  # the officer's request starts with an empty session
+    with Counter(len(ids)) as counter:
+        started = time.perf_counter()
+        officer = db.session.scalar(sa.select(Member).where(Member.email == OFFICER))
+        outcome = services.validate_salaries(officer, ids)
+        db.session.commit()
+        assert outcome.refused == [], outcome.refused[:5]
+        return time.perf_counter() - started, counter.count, len(outcome.validated)
+
+
+def single(plan: dict) -> tuple[float, int, dict]:
+    """Request and validate every salary one by one in one transaction: (seconds, SQL
+    statements, with ``BENCH_STATEMENTS`` the seconds each statement took)."""
+    with Counter(len(plan)) as counter:
+        started = time.perf_counter()
+        officer, activities = _officer_and_activities(plan)
+        for activity in activities:
+            services.validate_salary(officer, _request(activity, plan))
+            counter.done[0] += 1
+        db.session.commit()
+        return time.perf_counter() - started, counter.count, counter.timings
 
 
 def arithmetic(plan: dict, schedule: rules.Schedule) -> tuple[float, Decimal]:
@@ -295,16 +342,34 @@ def main() -> None:
         )
         with app.app_context():
             profile = cProfile.Profile() if PROFILE else None
-            if profile:
-                profile.enable()
-            seconds, loaded, queries, timings = batch(plan)
-            if profile:
-                profile.disable()
-            print(
-                f"{'request + validate, one batch':34} {seconds:8.1f} s  "
-                f"{count / seconds:8.0f} payslips/s  {queries / count:5.1f} queries/payslip  "
-                f"(loading the activities: {loaded:.2f} s)"
-            )
+            timings: dict = {}
+            if SINGLE:
+                if profile:
+                    profile.enable()
+                seconds, queries, timings = single(plan)
+                if profile:
+                    profile.disable()
+                print(
+                    f"{'request + validate, one by one':34} {seconds:8.1f} s  "
+                    f"{count / seconds:8.0f} payslips/s  {queries / count:5.1f} queries/payslip"
+                )
+            else:
+                asked, asked_queries, ids = requests(plan)
+                print(
+                    f"{'requests, one by one':34} {asked:8.1f} s  {count / asked:8.0f} "
+                    f"payslips/s  {asked_queries / count:5.1f} queries/payslip"
+                )
+                if profile:
+                    profile.enable()
+                seconds, queries, validated = bulk(ids)
+                if profile:
+                    profile.disable()
+                assert validated == count, (validated, count)
+                print(
+                    f"{'validate in bulk, one action':34} {seconds:8.1f} s  "
+                    f"{count / seconds:8.0f} payslips/s  {queries / count:5.2f} queries/payslip "
+                    f"({queries} in all)"
+                )
             schedule = services.schedule()
             ours = Salary.activity_id >= min(plan)
             app_net = db.session.scalar(

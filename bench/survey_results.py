@@ -3,7 +3,9 @@
 Builds (on a temporary SQLite file, or BENCH_DATABASE_URL) the demo data and BENCH_RESPONSES
 responses to the 2016 demo questionnaire (all its question kinds), then reports the median
 time of: the results page (compute and render), ``results.compute`` alone, and the same
-GROUP BY run as one raw SQL query — with the ratio of the page to the raw query.
+GROUP BY run as one raw SQL query — with the ratio of the page to the raw query; and
+everyone's results with a breakdown by college and by office (``compute_with_breakdown``,
+one pass over the answers) beside the raw GROUP BY by office.
 
     make bench
 """
@@ -34,6 +36,13 @@ SELECT a.question_id, a.option_id, a.number, a.day, a.text IS NOT NULL, count(*)
 FROM survey_answer a JOIN survey_response r ON r.id = a.response_id
 WHERE r.survey_id = :survey
 GROUP BY a.question_id, a.option_id, a.number, a.day, a.text IS NOT NULL
+"""
+#: The same, by office: what a breakdown's one pass over the answers must at least do.
+RAW_BY_OFFICE = """
+SELECT r.office_id, a.question_id, a.option_id, a.number, a.day, a.text IS NOT NULL, count(*)
+FROM survey_answer a JOIN survey_response r ON r.id = a.response_id
+WHERE r.survey_id = :survey
+GROUP BY r.office_id, a.question_id, a.option_id, a.number, a.day, a.text IS NOT NULL
 """
 
 
@@ -135,13 +144,24 @@ def main() -> None:
         with app.app_context():
             survey = db.session.get(Survey, survey_id)
             compute_ms = timed(lambda: results.compute(survey))
+            by_ms = {
+                by: timed(lambda by=by: results.compute_with_breakdown(survey, by))
+                for by in ("college", "office")
+            }
             raw_ms = timed(lambda: db.session.execute(sa.text(RAW), {"survey": survey_id}).all())
+            raw_office_ms = timed(
+                lambda: db.session.execute(sa.text(RAW_BY_OFFICE), {"survey": survey_id}).all()
+            )
             db.engine.dispose()
         print(f"{'results.compute':34} {compute_ms:10.1f}")
+        for by, ms in by_ms.items():
+            print(f"{'everyone and by ' + by + ', one pass':34} {ms:10.1f}")
         print(f"{'the raw GROUP BY':34} {raw_ms:10.1f}")
+        print(f"{'the raw GROUP BY, by office':34} {raw_office_ms:10.1f}")
         print(
             f"ratio page / raw query: {page_ms['results page'] / raw_ms:.1f}; "
-            f"compute / raw query: {compute_ms / raw_ms:.1f}"
+            f"compute / raw query: {compute_ms / raw_ms:.1f}; "
+            f"by office / raw by office: {by_ms['office'] / raw_office_ms:.1f}"
         )
 
 

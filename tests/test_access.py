@@ -1104,6 +1104,24 @@ ROUTES = [
         {"paid_on": "{yesterday}"},
     ),
     Route("payroll.guarantee_fund", "GET", "/payroll/office/fund", OFFICERS),
+    Route("payroll.salary_queue", "GET", "/payroll/office/salaries", OFFICERS),
+    # The first post shows what would be validated; the confirmed one validates.
+    Route(
+        "payroll.validate_salaries",
+        "POST",
+        "/payroll/office/salaries/validate",
+        OFFICERS,
+        200,
+        {"scope": "all"},
+    ),
+    Route(
+        "payroll.validate_salaries",
+        "POST",
+        "/payroll/office/salaries/validate",
+        OFFICERS,
+        200,
+        {"scope": "selected", "salary": "{salary}", "confirm": "1"},
+    ),
     Route("payroll.rates", "GET", "/payroll/rates", RATES),
     Route(
         "payroll.rates",

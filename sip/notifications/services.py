@@ -90,16 +90,68 @@ def notify(member_ids, kind: str, subject: Any = None, **params: Any) -> int:
     return count
 
 
-def _queue_emails(kind: str, subject_type, subject_id, created_at) -> None:
-    """One outbox row for each notification just made (same kind, subject and instant)
-    whose channel is ``email``; rendered and sent later (``sip.notifications.outbox``)."""
+def notify_each(kind: str, items: list[tuple[int, Any, dict]]) -> int:
+    """One notification of ``kind`` for each (member id, subject, params), each with its
+    own subject and message (a batch of decisions, each about its own row), by the channel
+    each member chose. A fixed number of statements per thousand items: the members'
+    choices, the notifications, then one outbox row for each that goes by email (one
+    subject type per call). Returns how many notifications were made."""
+    if not items:
+        return 0
+    registered = _KINDS.get(kind)
+    default = registered.default if registered is not None else Channel.IN_APP
+    subject_type = getattr(items[0][1], "__tablename__", None)
+    now = utcnow()
+    made = 0
+    for start in range(0, len(items), _BATCH):
+        chunk = items[start : start + _BATCH]
+        chosen = dict(
+            db.session.execute(
+                sa.select(NotificationPreference.member_id, NotificationPreference.channel).where(
+                    NotificationPreference.kind == kind,
+                    NotificationPreference.member_id.in_({m for m, _s, _p in chunk}),
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "member_id": member_id,
+                "kind": kind,
+                "subject_type": subject_type,
+                "subject_id": getattr(subject, "id", None),
+                "params": params,
+                "channel": chosen.get(member_id, default),
+                "created_at": now,
+            }
+            for member_id, subject, params in chunk
+            if chosen.get(member_id, default) != Channel.NONE
+        ]
+        if rows:
+            db.session.execute(sa.insert(Notification), rows)
+            made += len(rows)
+    if made:
+        _queue_emails(kind, subject_type, None, now, any_subject=True)
+    return made
+
+
+#: Rows a statement of ``notify_each`` handles (SQLite takes up to 32,766 parameters).
+_BATCH = 1000
+
+
+def _queue_emails(kind: str, subject_type, subject_id, created_at, any_subject=False) -> None:
+    """One outbox row for each notification just made (same kind, subject and instant;
+    ``any_subject``: any subject of that type) whose channel is ``email``; rendered and
+    sent later (``sip.notifications.outbox``)."""
     from sip.notifications import outbox
 
     n = Notification
     same_subject = [
         n.subject_type.is_(None) if subject_type is None else n.subject_type == subject_type,
-        n.subject_id.is_(None) if subject_id is None else n.subject_id == subject_id,
     ]
+    if not any_subject:
+        same_subject.append(
+            n.subject_id.is_(None) if subject_id is None else n.subject_id == subject_id
+        )
     table = MailMessage.__table__
     when = sa.literal(created_at, table.c.created_at.type)
     insert = (

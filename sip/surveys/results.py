@@ -1,5 +1,6 @@
 """The results of a questionnaire, from SQL aggregates: at most three queries, whatever the
-number of responses and questions, for the whole audience or broken down by college or office.
+number of responses and questions, for the whole audience or broken down by college or office
+(one pass for both: everyone's results are the groups' added up).
 
 The database counts (GROUP BY); ``sip.surveys.rules`` turns counts into percentages, means,
 medians, Net Promoter Scores and average ranks.
@@ -164,6 +165,32 @@ def compute(
         (only,) = out.values()
         return {None: Results(None, only.responses, only.questions)}
     return out
+
+
+def compute_with_breakdown(
+    survey: Survey, by: str, only: Only = Only()
+) -> tuple[Results, dict[int | None, Results]]:
+    """Everyone's results and each college's or office's (``by``), from one pass over the
+    answers: each response belongs to one group, so the groups' counts add up to everyone's
+    (respondents included: a response counted in one group is in no other)."""
+    groups = compute(survey, by=by, only=only)
+    return merged(survey, groups.values()), groups
+
+
+def merged(survey: Survey, parts) -> Results:
+    """The results of several groups taken together."""
+    total = Results(None, 0, {q.id: QuestionResult(q) for q in survey.questions})
+    for part in parts:
+        total.responses += part.responses
+        for qid, result in part.questions.items():
+            into = total.questions[qid]
+            into.respondents += result.respondents
+            into.other += result.other
+            for name in ("counts", "distribution", "pairs"):
+                target = getattr(into, name)
+                for key, n in getattr(result, name).items():
+                    target[key] = target.get(key, 0) + n
+    return total
 
 
 def withheld(groups: dict, minimum: int) -> tuple[dict, list]:

@@ -162,11 +162,14 @@ def _view_of_results(survey: Survey) -> dict:
     minimum = current_app.config["SURVEY_MIN_GROUP_SIZE"]
     if not survey.anonymous and is_organiser(_me(), survey):
         minimum = 0
-    everyone = results.compute(survey, only=only)[None]
+    if by:
+        everyone, by_group = results.compute_with_breakdown(survey, by, only)
+    else:
+        everyone, by_group = results.compute(survey, only=only)[None], {}
     filtered_out = bool(only) and everyone.responses < minimum
     groups, withheld = [], []
     if by and not filtered_out:
-        computed, hidden = results.withheld(results.compute(survey, by=by, only=only), minimum)
+        computed, hidden = results.withheld(by_group, minimum)
         rows = colleges if by == "college" else offices
         groups = [(row, computed[row.id]) for row in rows if row.id in computed]
         withheld = [row for row in rows if row.id in hidden]

@@ -129,3 +129,29 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
     log_in(officer_phone, "payroll@example.org")
     officer_phone.goto(urls[-1])
     assert_fits_a_phone(officer_phone)
+
+
+def test_the_officer_validates_salaries_in_bulk_after_confirming(new_page, live_server):
+    officer = new_page()
+    log_in(officer, "payroll@example.org")
+    officer.goto("/payroll/office")
+    officer.get_by_role("link", name="Validate many salaries at once").click()
+    expect(officer.get_by_role("heading", name="Salaries to validate")).to_be_visible()
+    assert_accessible(officer)
+    boxes = officer.locator("#queue input[type=checkbox]")
+    waiting = boxes.count()
+    assert waiting >= 1
+    boxes.first.check()
+    officer.get_by_role("button", name="Validate the ticked salaries").click()
+    expect(officer.get_by_text("You are about to validate 1 salary")).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_role("button", name="Validate 1 salary").click()
+    expect(officer.get_by_text(re.compile(r"^1 salary validated"))).to_be_visible()
+    assert_accessible(officer)
+    officer.get_by_role("link", name="Back to the salaries to validate").click()
+    expect(officer.locator("#queue input[type=checkbox]")).to_have_count(waiting - 1)
+
+    phone = new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
+    log_in(phone, "payroll@example.org")
+    phone.goto("/payroll/office/salaries")
+    assert_fits_a_phone(phone)

@@ -195,3 +195,46 @@ def test_results_take_three_queries_at_50_and_at_2000_responses(world, survey, c
     assert len(few) == len(many) == 3
     assert sum(r.responses for r in small.values()) == 50
     assert sum(r.responses for r in large.values()) == 2000
+
+
+@pytest.mark.parametrize("by", ["college", "office"])
+def test_a_breakdown_and_everyone_come_from_one_pass_and_agree(world, survey, count_queries, by):
+    """The groups added up are everyone's results, to every count and respondent, in the
+    three queries of one pass (not everyone's computed again)."""
+    w = world
+    rng = random.Random(7)
+    offices = list(w.offices.values())
+    for i, college in enumerate("AAAABBCC" * 3):
+        person = factories.member(w.colleges[college], offices[i % len(offices)])
+        services.submit(survey, person, _random_answers(w, rng))
+    with count_queries() as statements:
+        everyone, groups = results.compute_with_breakdown(survey, by)
+    assert len(statements) == 3
+    alone = results.compute(survey)[None]
+    assert len(groups) > 1 and everyone.responses == alone.responses == 24
+    for qid, expected in alone.questions.items():
+        got = everyone.questions[qid]
+        assert (got.respondents, got.counts, got.other, got.distribution, got.pairs) == (
+            expected.respondents,
+            expected.counts,
+            expected.other,
+            expected.distribution,
+            expected.pairs,
+        ), expected.question.kind
+
+
+def test_the_results_page_by_office_runs_no_more_aggregates_than_without(
+    client, auth, world, survey, count_queries
+):
+    _bulk_responses(survey, world, 60)
+    auth.login_as(world.moderator)
+    with count_queries() as plain:
+        assert client.get(f"/surveys/{survey.id}/results").status_code == 200
+    with count_queries() as by_office:
+        page = client.get(f"/surveys/{survey.id}/results?by=office")
+    assert page.status_code == 200
+
+    def passes(statements):  # the costly part: aggregates over the answers
+        return [s for s in statements if "GROUP BY" in s and "survey_answer" in s]
+
+    assert len(passes(by_office)) == len(passes(plain)) == 2, passes(by_office)

@@ -55,10 +55,12 @@ from sip.payroll.services.rates import (  # noqa: F401
     withdraw_rates,
 )
 from sip.payroll.services.salaries import (  # noqa: F401
+    BulkValidation,
     check_salary,
     mark_salary_paid,
     preview_salary,
     refuse_salary,
     request_salary,
+    validate_salaries,
     validate_salary,
 )

@@ -1,23 +1,28 @@
 """Salaries: previewed, asked for from an activity's budget, validated (paid within the
 guarantee fund's working days), refused or marked paid."""
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sip import audit
-from sip.db import local_today, lock_row, utc_to_local
+from sip.db import local_today, lock_row, lock_rows, utc_to_local, utcnow
 from sip.errors import ServiceError
 from sip.extensions import db
 from sip.i18n import money as money_text
 from sip.members.models import Member
-from sip.notifications.services import notify
+from sip.notifications.services import notify, notify_each
 from sip.payroll import notifications as notices
 from sip.payroll import rules
 from sip.payroll.models import (
     Activity,
+    Movement,
     MovementKind,
     Salary,
     SalaryState,
@@ -149,6 +154,121 @@ def validate_salary(officer: Member, salary) -> None:
     _decided(
         salary, officer, SalaryState.VALIDATED, "payroll.salary_validated", pay_by=salary.pay_by
     )
+
+
+@dataclass
+class BulkValidation:
+    """What a bulk validation did: the salaries validated, and those left as they were with
+    the reason (the salary, or None for an id no salary has; the message)."""
+
+    validated: list[Salary] = field(default_factory=list)
+    refused: list[tuple[Salary | None, str]] = field(default_factory=list)
+
+
+def validate_salaries(officer: Member, salary_ids) -> BulkValidation:
+    """Validate many requested salaries in one action (the payroll office's bulk action).
+
+    Each is checked and kept as ``validate_salary`` keeps one: four eyes, still requested
+    (read again under lock), its activity's budget covers it, with the budget's other
+    salaries of the batch taken in order of their guaranteed payment date; then the
+    movement out of the budget, who decided and when, the audit entry and the member's
+    notification. The others are left as they are, each with its reason. A fixed number
+    of statements per thousand salaries, whatever their number.
+    """
+    ids = sorted({int(i) for i in salary_ids})
+    outcome = BulkValidation()
+    found: list[Salary] = []
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        lock_rows(
+            Activity, db.session.scalars(sa.select(Salary.activity_id).where(Salary.id.in_(chunk)))
+        )
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        query = (
+            sa.select(Salary)
+            .where(Salary.id.in_(chunk))
+            .options(so.selectinload(Salary.activity))
+            .execution_options(populate_existing=True)  # read again, under the lock
+        )
+        if db.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=Salary)
+        found += db.session.scalars(query).all()
+    missing = set(ids) - {s.id for s in found}
+    outcome.refused += [(None, str(_l("No salary has this number."))) for _ in sorted(missing)]
+    left = _balances({s.activity_id for s in found})
+    today, now = local_today(), utcnow()
+    for salary in sorted(found, key=lambda s: (s.pay_by, s.id)):
+        if salary.member_id == officer.id:
+            outcome.refused.append(
+                (salary, str(_l("Another payroll officer decides on your own rows.")))
+            )
+        elif salary.state != SalaryState.REQUESTED:
+            outcome.refused.append((salary, str(_l("This salary has been decided already."))))
+        elif left[salary.activity_id] < salary.budget:
+            outcome.refused.append(
+                (salary, str(_l("The activity's budget no longer covers this salary.")))
+            )
+        else:
+            left[salary.activity_id] -= salary.budget
+            outcome.validated.append(salary)
+    done = outcome.validated
+    for start in range(0, len(done), _BATCH):
+        chunk = done[start : start + _BATCH]
+        db.session.execute(
+            sa.insert(Movement),
+            [
+                {
+                    "activity_id": s.activity_id,
+                    "kind": MovementKind.SALARY,
+                    "amount": -s.budget,
+                    "occurred_on": today,
+                    "salary_id": s.id,
+                    "created_at": now,
+                }
+                for s in chunk
+            ],
+        )
+        db.session.execute(
+            sa.update(Salary)
+            .where(Salary.id.in_([s.id for s in chunk]))
+            .values(
+                state=SalaryState.VALIDATED, reason="", decided_by_id=officer.id, decided_at=now
+            )
+            .execution_options(synchronize_session=False)
+        )
+    for salary in done:
+        for key, value in (
+            ("state", SalaryState.VALIDATED),
+            ("reason", ""),
+            ("decided_by_id", officer.id),
+            ("decided_at", now),
+        ):
+            set_committed_value(salary, key, value)
+    action = "payroll.salary_validated"
+    audit.record_many(
+        action, [(s, {"pay_by": s.pay_by, "bulk": True}) for s in done], actor=officer
+    )
+    notify_each(action, [(s.member_id, s, notices.params(s)) for s in done])
+    return outcome
+
+
+#: Salaries a statement of ``validate_salaries`` handles.
+_BATCH = 1000
+
+
+def _balances(activity_ids: set[int]) -> dict[int, Decimal]:
+    """Each activity's balance (the sum of its movements), a thousand activities a query."""
+    ids = sorted(activity_ids)
+    out = dict.fromkeys(ids, Decimal("0.00"))
+    for start in range(0, len(ids), _BATCH):
+        rows = db.session.execute(
+            sa.select(Movement.activity_id, sa.func.sum(Movement.amount))
+            .where(Movement.activity_id.in_(ids[start : start + _BATCH]))
+            .group_by(Movement.activity_id)
+        )
+        out.update({a: Decimal(total) for a, total in rows})
+    return out
 
 
 def refuse_salary(officer: Member, salary, reason: str) -> None:
