@@ -105,6 +105,9 @@ def assert_accessible(page) -> None:
     """axe-core finds no serious or critical violation on the page."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that navigates has started loading the next page: axe reads it once loaded,
+    # not the document in between (null while the new one commits).
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], "\n".join(

@@ -56,6 +56,7 @@ def test_declare_validate_invoice_and_ask_for_a_salary(new_page, live_server):
 
     member.goto(contract_url)
     member.get_by_role("button", name="Invoice this contract").click()
+    expect(member.get_by_role("button", name="Save the draft")).to_be_visible()
     assert_accessible(member)
     member.get_by_role("button", name="Save the draft").click()
     expect(member.locator("#total")).to_have_text("1,210.00")
