@@ -167,16 +167,19 @@ class Databases:
             url = f"sqlite:///{self.template}"
         migrated_app(url)  # its engine is disposed: the template has no open connection
 
-    def copy(self, name: str) -> str:
-        """A new database, a copy of the migrated template; its URL."""
+    def copy(self, name: str, of: str | None = None) -> str:
+        """A new database, a copy of the migrated template (or of the database at URL
+        ``of``, which no connection may hold open); its URL."""
         if TEST_DATABASE_URL:
+            template = sa.engine.make_url(of).database if of else self.template
             name = f"{_worker_database_name()}_{name}" if name else _worker_database_name()
-            url = create_postgres_database(TEST_DATABASE_URL, name, template=self.template)
+            url = create_postgres_database(TEST_DATABASE_URL, name, template=template)
             self.made.append(name)
             return url
         path = self.folder / f"{name or 'test'}.sqlite3"
         path.unlink(missing_ok=True)
-        with sqlite3.connect(self.template) as source, sqlite3.connect(path) as target:
+        source_path = sa.engine.make_url(of).database if of else self.template
+        with sqlite3.connect(source_path) as source, sqlite3.connect(path) as target:
             source.backup(target)
         source.close()
         target.close()

@@ -1,5 +1,6 @@
 """A live server on its own database, and Debian's Chromium driven by Playwright."""
 
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -7,8 +8,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from sip import create_app
 from sip.extensions import db
-from tests.conftest import migrated_app, scratch_database
+from tests.conftest import app_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: The live server's app, for tests that look something up in its database.
@@ -45,28 +47,43 @@ def closing_eagerly(app):
     return wsgi
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app served over HTTP in a thread, with the demo data loaded."""
-    with scratch_database("live", tmp_path_factory.mktemp("live")) as url:
-        app = migrated_app(url)
-        with app.app_context():
-            from sip.demo import load_demo
+@pytest.fixture(scope="session")
+def _demo_database(_databases):
+    """The demo data, loaded once per worker into a database each live server copies."""
+    url = _databases.copy("demo")
+    app = create_app(app_config(url))
+    with app.app_context():
+        from sip.demo import load_demo
 
-            load_demo()
-            db.session.commit()
-        LIVE["app"] = app
-        server = make_server("127.0.0.1", 0, closing_eagerly(app), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        load_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # a template has no open connection
+    return url
+
+
+@pytest.fixture(scope="module")
+def live_server(_databases, _demo_database):
+    """The app served over HTTP in a thread, on a copy of the demo data of its own (the
+    module's journeys change it)."""
+    url = _databases.copy(f"live{next(_LIVE_COUNT)}", of=_demo_database)
+    app = create_app(app_config(url))
+    LIVE["app"] = app
+    server = make_server("127.0.0.1", 0, closing_eagerly(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        _databases.drop(url)
+
+
+_LIVE_COUNT = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
