@@ -178,11 +178,15 @@ def validate_salaries(officer: Member, salary_ids) -> BulkValidation:
     ids = sorted({int(i) for i in salary_ids})
     outcome = BulkValidation()
     found: list[Salary] = []
+    # Every activity locked first, in one order of ids across the whole batch (two bulk
+    # validations never wait for each other in a circle), then the salaries.
+    activities: set[int] = set()
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
-        lock_rows(
-            Activity, db.session.scalars(sa.select(Salary.activity_id).where(Salary.id.in_(chunk)))
+        activities.update(
+            db.session.scalars(sa.select(Salary.activity_id).where(Salary.id.in_(chunk)))
         )
+    lock_rows(Activity, activities)
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
         query = (
